@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { Card, Notice, PageTitle, SectionTitle } from "@/components/ui";
+import { requireUser } from "@/lib/auth/current-user";
+import { NameForm, PasswordForm } from "./profile-forms";
+
+export const metadata: Metadata = { title: "Profile" };
+
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const user = await requireUser();
+  const params = await searchParams;
+  return (
+    <>
+      <PageTitle description={`${user.email} · ${user.org.name}`}>Profile</PageTitle>
+      <div className="space-y-6">
+        {params.welcome === "1" && (
+          <Notice tone="success" title="Your organisation is ready">
+            Protect your account next: set up two-factor authentication below.
+          </Notice>
+        )}
+        <Card>
+          <SectionTitle id="account">Account</SectionTitle>
+          <NameForm name={user.name} />
+        </Card>
+        <Card>
+          <SectionTitle id="password" description="You need your current password to choose a new one.">
+            Password
+          </SectionTitle>
+          <PasswordForm />
+        </Card>
+      </div>
+    </>
+  );
+}

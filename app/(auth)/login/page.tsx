@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { Card, TextLink } from "@/components/ui";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { safeCallbackUrl } from "@/lib/urls";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  if (await getCurrentUser()) redirect(callbackUrl);
+  return (
+    <Card>
+      <h1 className="mb-1 text-xl font-semibold">Sign in</h1>
+      <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">Use your work email and password.</p>
+      {params.ended === "1" && (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          Your session has ended. Please sign in again.
+        </p>
+      )}
+      <LoginForm callbackUrl={callbackUrl} />
+      <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
+        New to the product? <TextLink href="/signup">Create an organisation</TextLink>
+      </p>
+    </Card>
+  );
+}

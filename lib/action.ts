@@ -1,0 +1,118 @@
+/**
+ * The one wrapper every server action goes through. It validates the input with zod, loads the user
+ * and organisation (validated against the database), checks the role, and turns every failure into a
+ * typed result: field errors for forms, a safe message otherwise. It never echoes a password, code or
+ * secret back: only harmless fields are returned so the form can keep what the user typed.
+ */
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import type { CurrentUser } from "@/lib/auth/sessions";
+import { isDatabaseUnavailable } from "@/lib/db/client";
+import type { Role } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { requestMeta, type RequestMeta } from "@/lib/request-context";
+
+export type FieldErrors = Record<string, string[] | undefined>;
+
+export type ActionState<T = undefined> = {
+  ok?: boolean;
+  message?: string;
+  error?: string;
+  fieldErrors?: FieldErrors;
+  /** Non-secret fields as submitted, so a form can show them again after an error. */
+  values?: Record<string, string>;
+  data?: T;
+};
+
+export const UNAVAILABLE_MESSAGE = "The service is unavailable right now. Please try again in a moment.";
+const SECRET_FIELD = /pass|code|token|secret|otp|key/i;
+
+function toObject(input: unknown): Record<string, unknown> {
+  if (input instanceof FormData) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of input.entries()) {
+      if (k.startsWith("$ACTION")) continue;
+      out[k] = typeof v === "string" ? v : undefined;
+    }
+    return out;
+  }
+  return input && typeof input === "object" ? (input as Record<string, unknown>) : {};
+}
+
+function safeValues(raw: Record<string, unknown>) {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === "string" && !SECRET_FIELD.test(k) && v.length <= 300) values[k] = v;
+  }
+  return values;
+}
+
+type Handler<S extends z.ZodType, C, T> = (input: z.infer<S>, ctx: C) => Promise<ActionState<T> | void>;
+
+async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionState<T> | void>): Promise<ActionState<T>> {
+  try {
+    return (await body()) ?? { ok: true };
+  } catch (error) {
+    unstable_rethrow(error); // redirect() and notFound() pass through
+    const values = safeValues(raw);
+    if (error instanceof AppError) {
+      return { ok: false, error: error.message, fieldErrors: error.fieldErrors, values };
+    }
+    if (isDatabaseUnavailable(error)) {
+      console.error("[action] database unavailable");
+      return { ok: false, error: UNAVAILABLE_MESSAGE, values };
+    }
+    // Log the kind of failure only: messages from the database may quote parameters.
+    const e = error as Error;
+    console.error(`[action] unexpected ${e?.name ?? "error"}: ${String(e?.message ?? "").split("\n")[0]?.slice(0, 200)}`);
+    return { ok: false, error: "Something went wrong. Please try again.", values };
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, raw: Record<string, unknown>) {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { data: parsed.data as z.infer<S> };
+  const fieldErrors = z.flattenError(parsed.error).fieldErrors as FieldErrors;
+  return {
+    state: {
+      ok: false,
+      error: "Please correct the highlighted fields.",
+      fieldErrors,
+      values: safeValues(raw),
+    } satisfies ActionState<never>,
+  };
+}
+
+/** An action anyone may call (login, sign-up). */
+export function publicAction<S extends z.ZodType, T = undefined>(schema: S, handler: Handler<S, { meta: RequestMeta }, T>) {
+  return async (_prev: ActionState<T> | undefined, input: unknown): Promise<ActionState<T>> => {
+    const raw = toObject(input);
+    return run(raw, async () => {
+      const parsed = parse(schema, raw);
+      if (parsed.state) return parsed.state;
+      return handler(parsed.data, { meta: await requestMeta() });
+    });
+  };
+}
+
+export type UserContext = { user: CurrentUser; meta: RequestMeta };
+
+/** An action for a signed-in user (optionally of a given role), authorised here, inside the action. */
+export function userAction<S extends z.ZodType, T = undefined>(
+  schema: S,
+  handler: Handler<S, UserContext, T>,
+  options: { role?: Role } = {},
+) {
+  return async (_prev: ActionState<T> | undefined, input: unknown): Promise<ActionState<T>> => {
+    const raw = toObject(input);
+    return run(raw, async () => {
+      const user = await getCurrentUser();
+      if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+      if (options.role && user.role !== options.role) return { ok: false, error: "You do not have permission to do that." };
+      const parsed = parse(schema, raw);
+      if (parsed.state) return parsed.state;
+      return handler(parsed.data, { user, meta: await requestMeta() });
+    });
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Failed-attempt limits, counted in the database so every app instance shares them. Each attempt is
+ * reserved with one atomic statement *before* the secret is checked, so a burst of concurrent requests
+ * cannot get more tries than the limit: the row lock serialises them and each sees the new count.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { attemptCounters } from "@/lib/db/schema";
+
+export type Limit = { max: number; windowSeconds: number; lockSeconds: number };
+
+/** Password step: per account (the email as typed, known or not, so locks reveal nothing). */
+export const PASSWORD_ACCOUNT_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
+/** Password step: per client address. */
+export const PASSWORD_IP_LIMIT: Limit = { max: 50, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
+/** Second factor: per account, shared by every factor and every challenge. 10 in a row, then 15 minutes. */
+export const MFA_LIMIT: Limit = { max: 10, windowSeconds: 24 * 60 * 60, lockSeconds: 15 * 60 };
+
+export type Reservation = { allowed: true; count: number } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Counts one attempt. Allowed while the count stays within `max`; the attempt that reaches `max` locks
+ * the key for `lockSeconds`. A lock or window that has passed starts a new count.
+ */
+export async function reserveAttempt(db: Executor, key: string, limit: Limit): Promise<Reservation> {
+  const fresh = sql`(${attemptCounters.lockedUntil} IS NOT NULL AND ${attemptCounters.lockedUntil} <= now())
+    OR ${attemptCounters.windowStart} <= now() - make_interval(secs => ${limit.windowSeconds})`;
+  const [row] = await db
+    .insert(attemptCounters)
+    .values({ key, count: 1, lockedUntil: limit.max <= 1 ? sql`now() + make_interval(secs => ${limit.lockSeconds})` : null })
+    .onConflictDoUpdate({
+      target: attemptCounters.key,
+      set: {
+        count: sql`CASE WHEN ${fresh} THEN 1 ELSE ${attemptCounters.count} + 1 END`,
+        windowStart: sql`CASE WHEN ${fresh} THEN now() ELSE ${attemptCounters.windowStart} END`,
+        lockedUntil: sql`CASE
+          WHEN (CASE WHEN ${fresh} THEN 1 ELSE ${attemptCounters.count} + 1 END) >= ${limit.max}
+            THEN now() + make_interval(secs => ${limit.lockSeconds})
+          ELSE NULL END`,
+      },
+      // A key that is locked right now is left untouched: the attempt is refused below.
+      setWhere: sql`${attemptCounters.lockedUntil} IS NULL OR ${attemptCounters.lockedUntil} <= now()
+        OR ${attemptCounters.count} < ${limit.max}`,
+    })
+    .returning({ count: attemptCounters.count });
+  if (row && row.count <= limit.max) return { allowed: true, count: row.count };
+  return { allowed: false, retryAfterSeconds: await retryAfter(db, key) };
+}
+
+/** Seconds until the key unlocks (0 when it is not locked). */
+export async function retryAfter(db: Executor, key: string): Promise<number> {
+  const [row] = await db
+    .select({ s: sql<number>`GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${attemptCounters.lockedUntil} - now()))))::int` })
+    .from(attemptCounters)
+    .where(and(eq(attemptCounters.key, key), sql`${attemptCounters.lockedUntil} > now()`));
+  return row ? Number(row.s) : 0;
+}
+
+/** Whether the key is locked now, without counting an attempt. */
+export async function isLocked(db: Executor, key: string) {
+  return (await retryAfter(db, key)) > 0;
+}
+
+/** A success resets the count (and an admin's "unlock" uses this too). */
+export async function resetAttempts(db: Executor, key: string) {
+  await db.delete(attemptCounters).where(eq(attemptCounters.key, key));
+}
+
+export function minutesText(seconds: number) {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+export const keys = {
+  passwordAccount: (email: string) => `pw-account:${email.trim().toLowerCase()}`,
+  passwordIp: (ip: string) => `pw-ip:${ip}`,
+  mfa: (userId: string) => `mfa:${userId}`,
+};
+
+/** Gives back a reserved attempt that turned out to succeed (for counters that only count failures). */
+export async function releaseAttempt(db: Executor, key: string) {
+  await db
+    .update(attemptCounters)
+    .set({ count: sql`GREATEST(0, ${attemptCounters.count} - 1)` })
+    .where(and(eq(attemptCounters.key, key), sql`${attemptCounters.lockedUntil} IS NULL`));
+}

@@ -1,0 +1,60 @@
+/** Audit log writer: call it with the same transaction as the change it records. */
+import type { Executor } from "@/lib/db/client";
+import { auditEvents } from "@/lib/db/schema";
+import type { RequestMeta } from "@/lib/request-context";
+
+export type AuditEventName =
+  | "login.success"
+  | "login.failure"
+  | "login.locked"
+  | "mfa.challenge.success"
+  | "mfa.challenge.failure"
+  | "mfa.locked"
+  | "mfa.factor.added"
+  | "mfa.factor.removed"
+  | "mfa.factor.renamed"
+  | "mfa.disabled"
+  | "mfa.recovery.generated"
+  | "mfa.recovery.used"
+  | "mfa.enrolment.skipped"
+  | "device.remembered"
+  | "device.forgotten"
+  | "session.revoked"
+  | "user.signup"
+  | "user.profile.updated"
+  | "user.password.changed"
+  | "admin.user.added"
+  | "admin.user.role"
+  | "admin.user.deactivated"
+  | "admin.user.reactivated"
+  | "admin.mfa.enforced"
+  | "admin.mfa.unenforced"
+  | "admin.mfa.removed"
+  | "admin.mfa.unlocked"
+  | "admin.policy.updated"
+  | "operator.mfa.reset"
+  | "invitation.accepted";
+
+export async function audit(
+  db: Executor,
+  entry: {
+    orgId: string | null;
+    event: AuditEventName;
+    actorUserId?: string | null;
+    actorType?: "user" | "operator" | "system";
+    targetUserId?: string | null;
+    detail?: Record<string, unknown>;
+    meta?: RequestMeta;
+  },
+) {
+  await db.insert(auditEvents).values({
+    orgId: entry.orgId,
+    event: entry.event,
+    actorUserId: entry.actorUserId ?? null,
+    actorType: entry.actorType ?? "user",
+    targetUserId: entry.targetUserId ?? null,
+    detail: entry.detail ?? {},
+    ip: entry.meta?.ip ?? null,
+    userAgent: entry.meta?.userAgent ?? null,
+  });
+}

@@ -1,0 +1,24 @@
+/** The login-challenge token lives in an httpOnly cookie: scripts on the page never see it. */
+import { cookies } from "next/headers";
+import { isProduction } from "@/lib/config";
+import { CHALLENGE_TTL_SECONDS } from "./challenge";
+
+export const CHALLENGE_COOKIE = "login_challenge";
+
+export async function setChallengeCookie(token: string) {
+  (await cookies()).set(CHALLENGE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isProduction(),
+    path: "/",
+    maxAge: CHALLENGE_TTL_SECONDS,
+  });
+}
+
+export async function readChallengeToken() {
+  return (await cookies()).get(CHALLENGE_COOKIE)?.value ?? null;
+}
+
+export async function clearChallengeCookie() {
+  (await cookies()).delete(CHALLENGE_COOKIE);
+}

@@ -1,0 +1,100 @@
+/** The password step of login: verify, limit attempts, and open a login challenge for what comes next. */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import {
+  PASSWORD_ACCOUNT_LIMIT,
+  PASSWORD_IP_LIMIT,
+  keys,
+  minutesText,
+  releaseAttempt,
+  reserveAttempt,
+  resetAttempts,
+} from "@/lib/attempts";
+import { audit } from "@/lib/audit";
+import type { Db } from "@/lib/db/client";
+import { users, organizations } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { usableFactors } from "@/lib/mfa/factors";
+import { mfaRequirement } from "@/lib/mfa/policy";
+import { verifyPassword } from "@/lib/passwords";
+import type { RequestMeta } from "@/lib/request-context";
+import { createChallenge } from "./challenge";
+
+export const GENERIC_LOGIN_ERROR = "Incorrect email or password.";
+
+export const emailSchema = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email({ error: "Enter a valid email address." }))
+  .transform((e) => e.toLowerCase());
+
+export const loginSchema = z.object({
+  email: emailSchema,
+  // Any length is checked against the hash (up to the 128 maximum): no hints about the password rules here.
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(128, GENERIC_LOGIN_ERROR),
+});
+
+/**
+ * What the login needs after the password:
+ * - done: no second factor needed, the challenge is complete;
+ * - mfa: the user has a usable factor, ask for it;
+ * - enrol: 2FA is required and the user has none: they must set it up first (or may skip, in grace).
+ */
+export type NextStep = "done" | "mfa" | "enrol";
+
+export async function nextLoginStep(
+  db: Db,
+  user: { id: string; mfaEnforced: boolean },
+  org: Parameters<typeof mfaRequirement>[0],
+): Promise<NextStep> {
+  const factors = await usableFactors(db, user.id, org);
+  if (factors.length > 0) return "mfa";
+  return mfaRequirement(org, user).required ? "enrol" : "done";
+}
+
+export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta) {
+  const accountKey = keys.passwordAccount(input.email);
+  const ipKey = keys.passwordIp(meta.ip);
+  for (const [key, limit] of [
+    [ipKey, PASSWORD_IP_LIMIT],
+    [accountKey, PASSWORD_ACCOUNT_LIMIT],
+  ] as const) {
+    const reservation = await reserveAttempt(db, key, limit);
+    if (!reservation.allowed) {
+      throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+    }
+  }
+
+  const [row] = await db
+    .select({ user: users, org: organizations })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(users.email, input.email));
+  const ok = await verifyPassword(row?.user.passwordHash, input.password);
+
+  if (!row || !ok || row.user.deactivatedAt) {
+    if (row) {
+      await audit(db, {
+        orgId: row.user.orgId,
+        event: "login.failure",
+        targetUserId: row.user.id,
+        detail: { reason: row.user.deactivatedAt ? "deactivated" : !row.user.passwordHash ? "no_password" : "wrong_password" },
+        meta,
+      });
+    }
+    throw new AppError("unauthorized", GENERIC_LOGIN_ERROR);
+  }
+
+  await resetAttempts(db, accountKey);
+  await releaseAttempt(db, ipKey);
+  const step = await nextLoginStep(db, row.user, row.org);
+  const { token } = await createChallenge(db, {
+    userId: row.user.id,
+    orgId: row.user.orgId,
+    completedMethod: step === "done" ? "password" : null,
+    meta,
+  });
+  return { token, next: step };
+}

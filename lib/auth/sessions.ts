@@ -1,0 +1,118 @@
+/**
+ * Server-side session records. The JWT (next-auth) carries the session id and the user's session
+ * version; both are checked against the database on every request, so the server can end a session
+ * (revoke its row) or all of a user's sessions (bump the version).
+ */
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/config";
+import type { Executor } from "@/lib/db/client";
+import { organizations, sessions, users } from "@/lib/db/schema";
+import type { Role } from "@/lib/db/schema";
+
+export type SessionClaims = { uid: string; sid: string; ver: number };
+
+export type CurrentUser = {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  mfaEnforced: boolean;
+  sessionId: string;
+  org: {
+    id: string;
+    name: string;
+    require2fa: boolean;
+    graceUntil: Date | null;
+    allowTotp: boolean;
+    allowEmail: boolean;
+    rememberDeviceDays: number;
+  };
+};
+
+export async function createSession(
+  db: Executor,
+  input: { userId: string; orgId: string; method: string | null; ip?: string | null; userAgent?: string | null },
+) {
+  const [row] = await db
+    .insert(sessions)
+    .values({
+      userId: input.userId,
+      orgId: input.orgId,
+      method: input.method,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent ?? null,
+      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+    })
+    .returning({ id: sessions.id });
+  return row!.id;
+}
+
+/** The user behind a session's claims, or null if the session was ended, expired, idle or the user is gone. */
+export async function validateSession(db: Executor, claims: SessionClaims): Promise<CurrentUser | null> {
+  const [row] = await db
+    .select({
+      user: users,
+      org: organizations,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(
+      and(
+        eq(sessions.id, claims.sid),
+        eq(sessions.userId, claims.uid),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+        gt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`),
+        eq(users.sessionVersion, claims.ver),
+        isNull(users.deactivatedAt),
+      ),
+    );
+  if (!row) return null;
+  // Touch at most once a minute: keeps the idle timeout honest without a write per request.
+  if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, claims.sid));
+  }
+  const { user, org } = row;
+  return {
+    id: user.id,
+    orgId: user.orgId,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    mfaEnforced: user.mfaEnforced,
+    sessionId: claims.sid,
+    org: {
+      id: org.id,
+      name: org.name,
+      require2fa: org.require2fa,
+      graceUntil: org.graceUntil,
+      allowTotp: org.allowTotp,
+      allowEmail: org.allowEmail,
+      rememberDeviceDays: org.rememberDeviceDays,
+    },
+  };
+}
+
+export async function revokeSession(db: Executor, userId: string, sessionId: string) {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+/** Ends every session of the user except `keepSessionId` (the one making the change), if given. */
+export async function revokeOtherSessions(db: Executor, userId: string, keepSessionId?: string) {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined));
+}
+
+/** Ends every session of the user, including JWTs whose session rows are gone: bumps the version. */
+export async function endAllSessions(db: Executor, userId: string) {
+  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await revokeOtherSessions(db, userId);
+}

@@ -1,0 +1,51 @@
+/** Profile changes by the user themselves. */
+import { eq, and } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "@/lib/audit";
+import { revokeOtherSessions } from "@/lib/auth/sessions";
+import type { Db } from "@/lib/db/client";
+import { rememberedDevices, users } from "@/lib/db/schema";
+import { fieldError } from "@/lib/errors";
+import { nameSchema } from "@/lib/orgs/signup";
+import { hashPassword, passwordSchema, verifyPassword } from "@/lib/passwords";
+import type { RequestMeta } from "@/lib/request-context";
+
+type Actor = { id: string; orgId: string; sessionId?: string };
+
+export const updateNameSchema = z.object({ name: nameSchema });
+
+export async function updateName(db: Db, actor: Actor, input: z.infer<typeof updateNameSchema>, meta?: RequestMeta) {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ name: input.name }).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+    await audit(tx, { orgId: actor.orgId, event: "user.profile.updated", actorUserId: actor.id, targetUserId: actor.id, meta });
+  });
+}
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(128, "Incorrect password."),
+    newPassword: passwordSchema,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." });
+
+/** Checks the user's current password (re-authentication for sensitive changes). */
+export async function confirmPassword(db: Db, actor: Actor, password: string, field = "password") {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+  if (!(await verifyPassword(row?.passwordHash, password))) throw fieldError(field, "Incorrect password.");
+}
+
+/** Changes the password; the user's other sessions and remembered devices end. */
+export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof changePasswordSchema>, meta?: RequestMeta) {
+  await confirmPassword(db, actor, input.currentPassword, "currentPassword");
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+    await revokeOtherSessions(tx, actor.id, actor.sessionId);
+    await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, actor.id));
+    await audit(tx, { orgId: actor.orgId, event: "user.password.changed", actorUserId: actor.id, targetUserId: actor.id, meta });
+  });
+}
