@@ -57,7 +57,9 @@ async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionSt
     unstable_rethrow(error); // redirect() and notFound() pass through
     const values = safeValues(raw);
     if (error instanceof AppError) {
-      return { ok: false, error: error.message, fieldErrors: error.fieldErrors, values };
+      // With field errors the message is shown beside the field; the form only points at it.
+      const message = error.fieldErrors ? "Please correct the highlighted fields." : error.message;
+      return { ok: false, error: message, fieldErrors: error.fieldErrors, values };
     }
     if (isDatabaseUnavailable(error)) {
       console.error("[action] database unavailable");

@@ -23,12 +23,10 @@ async function open(): Promise<Handle> {
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const schemaName = process.env.DATABASE_SCHEMA;
     const client = postgres(url, {
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
       onnotice: () => {},
       connect_timeout: 5,
-      ...(schemaName ? { connection: { search_path: schemaName } } : {}),
     });
     return { db: drizzle(client, { schema }) as unknown as Db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }

@@ -5,12 +5,11 @@ import { dbKind, getDb } from "./client";
 export async function runMigrations() {
   const db = await getDb();
   const migrationsFolder = path.join(process.cwd(), "drizzle");
-  const migrationsSchema = process.env.DATABASE_SCHEMA || "drizzle";
   if ((await dbKind()) === "postgres") {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    await migrate(db as never, { migrationsFolder, migrationsSchema });
+    await migrate(db as never, { migrationsFolder });
   } else {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
-    await migrate(db as never, { migrationsFolder, migrationsSchema });
+    await migrate(db as never, { migrationsFolder });
   }
 }

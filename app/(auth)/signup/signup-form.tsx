@@ -1,15 +1,18 @@
 "use client";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { completeLogin } from "@/components/complete-login";
 import type { ActionState } from "@/lib/action";
 import { createOrganization } from "./actions";
 
 export function SignupForm() {
-  const [state, action] = useActionState<ActionState, FormData>(createOrganization, {});
-  useEffect(() => {
-    if (state.ok) void completeLogin("/profile?welcome=1");
-  }, [state]);
+  const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
+    const result = await createOrganization(prev, formData);
+    if (result.ok && !(await completeLogin("/profile?welcome=1"))) {
+      return { ok: false, error: "Your organisation was created, but signing you in failed. Please sign in." };
+    }
+    return result;
+  }, {});
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />

@@ -1,0 +1,86 @@
+import { DEMO, DEMO_PASSWORD, expect, test, uniqueEmail } from "./fixtures";
+
+test("a visitor signs up a new organisation, logs out and logs back in", async ({ page, loginPage }) => {
+  const email = uniqueEmail("founder");
+  await page.goto("/signup");
+  await page.getByLabel("Organisation name").fill("Initech Helpdesk");
+  await page.getByLabel("Your name").fill("Peter Gibbons");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password").fill("tps reports forever");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByText("Your organisation is ready")).toBeVisible();
+  await expect(page.getByTestId("whoami")).toHaveText("Peter Gibbons · Initech Helpdesk");
+
+  await loginPage.logout();
+  await loginPage.login(email, "tps reports forever");
+  await expect(page.getByTestId("home-name")).toHaveText("Peter Gibbons");
+  await expect(page.getByTestId("home-org")).toHaveText("Initech Helpdesk");
+  await expect(page.getByTestId("home-role")).toHaveText("Admin");
+});
+
+test("sign-up answers bad input with field errors and keeps what was typed, except the password", async ({ page }) => {
+  await page.goto("/signup");
+  await page.getByLabel("Organisation name").fill("Org");
+  await page.getByLabel("Your name").fill("Someone");
+  await page.getByLabel("Work email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page.getByLabel("Organisation name")).toHaveValue("Org");
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  await page.screenshot({ path: "e2e/screenshots/signup-errors.png", fullPage: true });
+});
+
+test("a wrong password and an unknown email show the same generic message", async ({ loginPage }) => {
+  await loginPage.goto();
+  await loginPage.submitPassword(DEMO.agents[4]!, "definitely wrong");
+  await expect(loginPage.formError()).toHaveText("Incorrect email or password.");
+  await loginPage.submitPassword("nobody@acme.test", "definitely wrong");
+  await expect(loginPage.formError()).toHaveText("Incorrect email or password.");
+  await loginPage.page.screenshot({ path: "e2e/screenshots/login-error.png", fullPage: true });
+});
+
+test("the demo admin logs in and sees name, organisation and role", async ({ page, loginPage }) => {
+  await loginPage.login(DEMO.admin, DEMO_PASSWORD);
+  await expect(page.getByTestId("home-name")).toHaveText("Ada Admin");
+  await expect(page.getByTestId("home-org")).toHaveText("Acme Support");
+  await expect(page.getByTestId("home-role")).toHaveText("Admin");
+  await page.screenshot({ path: "e2e/screenshots/home.png", fullPage: true });
+});
+
+test("a signed-out visit to a protected page lands on the login page, then returns there", async ({ page, loginPage }) => {
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fprofile/);
+  await loginPage.submitPassword(DEMO.agents[3]!, DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/profile$/);
+});
+
+test("a user changes their name and password on the profile page", async ({ page, loginPage, profilePage }) => {
+  const email = uniqueEmail("profile");
+  await page.goto("/signup");
+  await page.getByLabel("Organisation name").fill("Profile Org");
+  await page.getByLabel("Your name").fill("Old Name");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password").fill("first passphrase");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByTestId("whoami")).toBeVisible();
+
+  await profilePage.goto();
+  await profilePage.changeName("New Name");
+  await expect(page.getByTestId("whoami")).toHaveText("New Name · Profile Org");
+
+  await profilePage.changePassword("wrong current", "second passphrase");
+  await expect(page.getByText("Incorrect password.")).toBeVisible();
+  await profilePage.changePassword("first passphrase", "second passphrase", "different");
+  await expect(page.getByText("The passwords do not match.")).toBeVisible();
+  await profilePage.changePassword("first passphrase", "second passphrase");
+  await expect(page.getByText("Your password was changed.")).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/profile.png", fullPage: true });
+
+  await loginPage.logout();
+  await loginPage.goto();
+  await loginPage.submitPassword(email, "first passphrase");
+  await expect(loginPage.formError()).toHaveText("Incorrect email or password.");
+  await loginPage.login(email, "second passphrase");
+});

@@ -1,0 +1,33 @@
+/** Test data: each call makes a new organisation or user with unique emails, so files never collide. */
+import { randomUUID } from "node:crypto";
+import { getDb } from "@/lib/db/client";
+import { organizations, users, type Role } from "@/lib/db/schema";
+import { hashPassword } from "@/lib/passwords";
+
+export const PASSWORD = "correct horse battery";
+let cachedHash: Promise<string> | undefined;
+
+export const meta = { ip: "203.0.113.9", userAgent: "vitest" };
+export const uniqueEmail = (prefix = "user") => `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+
+export async function createOrg(values: Partial<typeof organizations.$inferInsert> = {}) {
+  const db = await getDb();
+  const [org] = await db.insert(organizations).values({ name: "Test Org", ...values }).returning();
+  return org!;
+}
+
+export async function createUser(orgId: string, values: Partial<typeof users.$inferInsert> & { role?: Role } = {}) {
+  const db = await getDb();
+  cachedHash ??= hashPassword(PASSWORD);
+  const [user] = await db
+    .insert(users)
+    .values({ orgId, email: uniqueEmail(values.role ?? "agent"), name: "Test User", passwordHash: await cachedHash, ...values })
+    .returning();
+  return user!;
+}
+
+export async function orgWithAdmin(orgValues: Partial<typeof organizations.$inferInsert> = {}) {
+  const org = await createOrg(orgValues);
+  const admin = await createUser(org.id, { role: "admin", name: "Admin" });
+  return { org, admin };
+}
