@@ -5,7 +5,7 @@ export const baseURL = `http://localhost:${PORT}`;
 
 /**
  * e2e runs against `next dev` on a fresh embedded database (.data/e2e), in Debian's Chromium.
- * Its output is kept in .data/e2e-server.log so tests can check that no secret was ever logged.
+ * Its output is kept in .data/e2e-server-<port>.log (E2E_PORT, default 3100; each port has its own database and build dir) so tests can check that no secret was ever logged.
  */
 export default defineConfig({
   testDir: "e2e",
@@ -15,7 +15,8 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  outputDir: `test-results/e2e-${PORT}`,
+  reporter: [["list"], ["json", { outputFile: `test-results/e2e-${PORT}.json` }]],
   use: {
     baseURL,
     trace: "retain-on-failure",
