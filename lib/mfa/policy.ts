@@ -22,6 +22,31 @@ export function mfaRequirement(org: PolicyOrg, user: PolicyUser, now = new Date(
   return { required: true, canSkip: inGrace, graceUntil: inGrace ? org.graceUntil : null };
 }
 
+/**
+ * Grace period dates. The admin picks a last day D (YYYY-MM-DD): members may skip through the end of D
+ * in UTC, so graceUntil = D+1 00:00 UTC, and `lastGraceDay(graceUntil)` gives D back for display.
+ */
+export function graceUntilFromLastDay(day: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const date = new Date(Date.UTC(y, mo, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo || date.getUTCDate() !== d) return null;
+  return new Date(Date.UTC(y, mo, d + 1));
+}
+
+/** The last day members may skip (YYYY-MM-DD, UTC) for a stored graceUntil. */
+export function lastGraceDay(graceUntil: Date): string {
+  return new Date(graceUntil.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/** "1 Dec" (or "1 Dec 2027" outside the current year) for a YYYY-MM-DD day. */
+export function formatGraceDay(day: string, now = new Date()): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear();
+  return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: "UTC" });
+}
+
 export function allowedMethods(org: PolicyOrg): FactorType[] {
   const methods: FactorType[] = [];
   if (org.allowTotp) methods.push("totp");

@@ -5,7 +5,8 @@ import { audit } from "@/lib/audit";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
 import type { Db } from "@/lib/db/client";
 import { rememberedDevices, users } from "@/lib/db/schema";
-import { fieldError } from "@/lib/errors";
+import { PASSWORD_ACCOUNT_LIMIT, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
+import { AppError, fieldError } from "@/lib/errors";
 import { nameSchema } from "@/lib/orgs/signup";
 import { hashPassword, passwordSchema, verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
@@ -29,13 +30,22 @@ export const changePasswordSchema = z
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." });
 
-/** Checks the user's current password (re-authentication for sensitive changes). */
+/**
+ * Checks the user's current password (re-authentication for sensitive changes). Attempts are limited
+ * like login attempts, so a stolen session cannot be used to guess the password.
+ */
 export async function confirmPassword(db: Db, actor: Actor, password: string, field = "password") {
+  const key = `reauth:${actor.id}`;
+  const reservation = await reserveAttempt(db, key, PASSWORD_ACCOUNT_LIMIT);
+  if (!reservation.allowed) {
+    throw new AppError("rate_limited", `Too many incorrect passwords. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+  }
   const [row] = await db
     .select({ passwordHash: users.passwordHash })
     .from(users)
     .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
   if (!(await verifyPassword(row?.passwordHash, password))) throw fieldError(field, "Incorrect password.");
+  await resetAttempts(db, key);
 }
 
 /** Changes the password; the user's other sessions and remembered devices end. */

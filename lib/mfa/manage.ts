@@ -1,0 +1,113 @@
+/**
+ * Changing one's own 2FA: rename or remove a factor, regenerate recovery codes, turn 2FA off. Every
+ * sensitive change needs the current password; removing a factor or turning 2FA off ends the user's
+ * other sessions and remembered devices. Refused when 2FA is required for the user and the change
+ * would leave them without a usable factor.
+ */
+import { and, eq, isNotNull } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "@/lib/audit";
+import { revokeOtherSessions } from "@/lib/auth/sessions";
+import type { Db, Executor } from "@/lib/db/client";
+import { mfaFactors, recoveryCodes, rememberedDevices } from "@/lib/db/schema";
+import { AppError, notFound } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/request-context";
+import { confirmPassword } from "@/lib/users/profile";
+import type { MfaActor } from "./actor";
+import { factorNameSchema } from "./enrol-totp";
+import { usableFactors } from "./factors";
+import { notifyUser } from "./notify";
+import { mfaRequirement } from "./policy";
+import { replaceRecoveryCodes } from "./recovery";
+
+export const REQUIRED_BY_ADMIN_MESSAGE =
+  "Your administrator requires two-factor authentication for your account. Contact them if you need to change this.";
+
+const password = z.string().min(1, "Enter your password.").max(128, "Incorrect password.");
+export const renameFactorSchema = z.object({ factorId: z.uuid({ error: "Unknown authenticator." }), name: factorNameSchema });
+export const removeFactorSchema = z.object({ factorId: z.uuid({ error: "Unknown authenticator." }), password });
+export const passwordOnlySchema = z.object({ password });
+
+async function ownFactor(db: Executor, actor: MfaActor, factorId: string) {
+  const [factor] = await db
+    .select()
+    .from(mfaFactors)
+    .where(and(eq(mfaFactors.id, factorId), eq(mfaFactors.userId, actor.id), eq(mfaFactors.orgId, actor.orgId), isNotNull(mfaFactors.confirmedAt)));
+  if (!factor) throw notFound("That authenticator");
+  return factor;
+}
+
+async function endOtherAccess(tx: Executor, actor: MfaActor) {
+  await revokeOtherSessions(tx, actor.id, actor.sessionId);
+  await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, actor.id));
+}
+
+export async function renameFactor(db: Db, actor: MfaActor, input: z.infer<typeof renameFactorSchema>, meta?: RequestMeta) {
+  await db.transaction(async (tx) => {
+    const factor = await ownFactor(tx, actor, input.factorId);
+    await tx.update(mfaFactors).set({ name: input.name }).where(eq(mfaFactors.id, factor.id));
+    await audit(tx, {
+      orgId: actor.orgId,
+      event: "mfa.factor.renamed",
+      actorUserId: actor.id,
+      targetUserId: actor.id,
+      detail: { from: factor.name, to: input.name, type: factor.type },
+      meta,
+    });
+  });
+}
+
+export async function removeFactor(db: Db, actor: MfaActor, input: z.infer<typeof removeFactorSchema>, meta?: RequestMeta) {
+  await confirmPassword(db, actor, input.password);
+  const result = await db.transaction(async (tx) => {
+    const factor = await ownFactor(tx, actor, input.factorId);
+    const remaining = (await usableFactors(tx, actor.id, actor.org)).filter((f) => f.id !== factor.id);
+    if (remaining.length === 0 && mfaRequirement(actor.org, actor).required) {
+      throw new AppError("forbidden", REQUIRED_BY_ADMIN_MESSAGE);
+    }
+    await tx.delete(mfaFactors).where(eq(mfaFactors.id, factor.id));
+    const anyLeft = (await tx.select({ id: mfaFactors.id }).from(mfaFactors).where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)))).length > 0;
+    // The last factor gone means 2FA is off: recovery codes go with it.
+    if (!anyLeft) await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, actor.id));
+    await endOtherAccess(tx, actor);
+    await audit(tx, {
+      orgId: actor.orgId,
+      event: anyLeft ? "mfa.factor.removed" : "mfa.disabled",
+      actorUserId: actor.id,
+      targetUserId: actor.id,
+      detail: { type: factor.type, name: factor.name },
+      meta,
+    });
+    return { factorName: factor.name, mfaOff: !anyLeft };
+  });
+  await notifyUser(actor, result.mfaOff ? "mfa-disabled" : "factor-removed", { factorName: result.factorName });
+  return result;
+}
+
+export async function disableMfa(db: Db, actor: MfaActor, input: z.infer<typeof passwordOnlySchema>, meta?: RequestMeta) {
+  await confirmPassword(db, actor, input.password);
+  if (mfaRequirement(actor.org, actor).required) throw new AppError("forbidden", REQUIRED_BY_ADMIN_MESSAGE);
+  await db.transaction(async (tx) => {
+    await tx.delete(mfaFactors).where(eq(mfaFactors.userId, actor.id));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, actor.id));
+    await endOtherAccess(tx, actor);
+    await audit(tx, { orgId: actor.orgId, event: "mfa.disabled", actorUserId: actor.id, targetUserId: actor.id, meta });
+  });
+  await notifyUser(actor, "mfa-disabled");
+}
+
+export async function regenerateRecoveryCodes(db: Db, actor: MfaActor, input: z.infer<typeof passwordOnlySchema>, meta?: RequestMeta) {
+  await confirmPassword(db, actor, input.password);
+  const codes = await db.transaction(async (tx) => {
+    const factors = await tx
+      .select({ id: mfaFactors.id })
+      .from(mfaFactors)
+      .where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)));
+    if (factors.length === 0) throw new AppError("bad_request", "Turn on two-factor authentication first.");
+    const fresh = await replaceRecoveryCodes(tx, actor.id);
+    await audit(tx, { orgId: actor.orgId, event: "mfa.recovery.generated", actorUserId: actor.id, targetUserId: actor.id, meta });
+    return fresh;
+  });
+  await notifyUser(actor, "recovery-regenerated");
+  return codes;
+}

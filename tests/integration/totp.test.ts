@@ -1,0 +1,258 @@
+import { execFileSync } from "node:child_process";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { MFA_LIMIT, keys, resetAttempts } from "@/lib/attempts";
+import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
+import { passwordStep } from "@/lib/auth/login";
+import { createSession, validateSession } from "@/lib/auth/sessions";
+import { getDb } from "@/lib/db/client";
+import { auditEvents, mfaFactors, recoveryCodes, type organizations, type users } from "@/lib/db/schema";
+import { decrypt } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import type { MfaActor } from "@/lib/mfa/actor";
+import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
+import { listFactors, usableFactors } from "@/lib/mfa/factors";
+import { REQUIRED_BY_ADMIN_MESSAGE, disableMfa, regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/mfa/manage";
+import { LOCKED_MESSAGE, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
+import { currentTotp } from "@/lib/mfa/totp";
+import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+
+type User = typeof users.$inferSelect;
+type Org = typeof organizations.$inferSelect;
+
+const actorOf = (user: User, org: Org, sessionId?: string): MfaActor => ({ ...user, org, sessionId });
+const now = () => Math.floor(Date.now() / 1000);
+/** The code one step ahead: accepted (one step of drift) and always later than the step used at enrolment. */
+const nextCode = (secret: string) => currentTotp(secret, now() + 30);
+
+async function rejection(p: Promise<unknown>) {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+async function enrolledUser(values: Partial<User> = {}) {
+  const db = await getDb();
+  const { org } = await orgWithAdmin();
+  const user = await createUser(org.id, values);
+  const started = await startTotpEnrolment(db, actorOf(user, org));
+  const confirmed = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+  return { user, org, secret: started.secret, recoveryCodes: confirmed.recoveryCodes!, factorId: started.factorId };
+}
+
+async function pendingChallenge(email: string) {
+  const db = await getDb();
+  const { token, next } = await passwordStep(db, { email, password: PASSWORD }, meta);
+  expect(next).toBe("mfa");
+  const challenge = await findChallenge(db, token);
+  return { token, challenge: challenge! };
+}
+
+describe("authenticator-app enrolment", () => {
+  it("stores the secret only encrypted, activates only after a valid code, and returns ten recovery codes once", async () => {
+    const db = await getDb();
+    const { org } = await orgWithAdmin();
+    const user = await createUser(org.id);
+    const started = await startTotpEnrolment(db, actorOf(user, org));
+    expect(started.secret).toMatch(/^[A-Z2-7]{32}$/); // 160 bits, Base32, no padding
+    expect(started.uri).toContain(`secret=${started.secret}`);
+
+    const [raw] = await db.select().from(mfaFactors).where(eq(mfaFactors.id, started.factorId));
+    expect(JSON.stringify(raw)).not.toContain(started.secret);
+    expect(decrypt(raw!.secretEnc!)).toBe(started.secret);
+    expect(raw!.confirmedAt).toBeNull();
+    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+
+    const wrong = await rejection(confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: "000000" }));
+    expect(wrong.fieldErrors?.code?.[0]).toMatch(/did not match/);
+    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    // Before the first valid code, the password alone still signs in: 2FA is not active yet.
+    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
+
+    const confirmed = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Pixel", code: await currentTotp(started.secret) }, meta);
+    expect(confirmed.recoveryCodes).toHaveLength(10);
+    for (const c of confirmed.recoveryCodes!) expect(c).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/);
+    const stored = await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+    expect(stored).toHaveLength(10);
+    expect(JSON.stringify(stored)).not.toContain(confirmed.recoveryCodes![0]!.replace(/-/g, ""));
+    expect((await listFactors(db, user.id)).map((f) => f.name)).toEqual(["Pixel"]);
+
+    // A second authenticator does not replace the recovery codes.
+    const second = await startTotpEnrolment(db, actorOf(user, org));
+    const again = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: second.factorId, name: "Tablet", code: await currentTotp(second.secret) }, meta);
+    expect(again.recoveryCodes).toBeNull();
+    expect(await listFactors(db, user.id)).toHaveLength(2);
+  });
+
+  it("refuses to confirm another user's pending factor", async () => {
+    const db = await getDb();
+    const { org } = await orgWithAdmin();
+    const a = await createUser(org.id);
+    const b = await createUser(org.id);
+    const started = await startTotpEnrolment(db, actorOf(a, org));
+    const e = await rejection(confirmTotpEnrolment(db, actorOf(b, org), { factorId: started.factorId, name: "x", code: await currentTotp(started.secret) }));
+    expect(e.code).toBe("not_found");
+  });
+});
+
+describe("login with an authenticator app", () => {
+  it("asks for the second factor after the password and creates no session until it passes", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const { token, challenge } = await pendingChallenge(user.email);
+    expect(await consumeChallenge(db, token, meta)).toBeNull();
+    await verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta);
+    const session = await consumeChallenge(db, token, meta);
+    expect(session?.user.id).toBe(user.id);
+    expect(session?.method).toBe("totp");
+  });
+
+  it("accepts codes from Debian's oathtool, an independent implementation", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const code = execFileSync("oathtool", ["--totp", "-b", "--now", new Date((now() + 30) * 1000).toISOString(), secret], { encoding: "utf8" }).trim();
+    expect(code).toBe(await nextCode(secret));
+    const { challenge } = await pendingChallenge(user.email);
+    await expect(verifyTotpLogin(db, challenge, { code }, meta)).resolves.toEqual({ method: "totp" });
+  });
+
+  it("refuses a replayed code, and any code for an earlier step", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const code = await nextCode(secret);
+    const first = await pendingChallenge(user.email);
+    await verifyTotpLogin(db, first.challenge, { code }, meta);
+    const second = await pendingChallenge(user.email);
+    const replay = await rejection(verifyTotpLogin(db, second.challenge, { code }, meta));
+    expect(replay.fieldErrors?.code?.[0]).toBe(WRONG_TOTP);
+    const earlier = await rejection(verifyTotpLogin(db, second.challenge, { code: await currentTotp(secret) }, meta));
+    expect(earlier.fieldErrors?.code?.[0]).toBe(WRONG_TOTP);
+  });
+
+  it("two browsers submitting the same code at the same moment get one session", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const code = await nextCode(secret);
+    const browsers = await Promise.all([pendingChallenge(user.email), pendingChallenge(user.email), pendingChallenge(user.email)]);
+    const results = await Promise.allSettled(browsers.map((b) => verifyTotpLogin(db, b.challenge, { code }, meta)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const sessions = (await Promise.all(browsers.map((b) => consumeChallenge(db, b.token, meta)))).filter(Boolean);
+    expect(sessions).toHaveLength(1);
+  });
+
+  it("50 concurrent wrong codes get no more than 10 tries, then a 15-minute lockout refuses even the right code", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const { challenge } = await pendingChallenge(user.email);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => verifyTotpLogin(db, challenge, { code: "000000" }, meta)));
+    const errors = results.map((r) => (r.status === "rejected" ? (r.reason as AppError) : null));
+    expect(errors.filter((e) => e?.fieldErrors?.code?.[0] === WRONG_TOTP)).toHaveLength(MFA_LIMIT.max);
+    expect(errors.filter((e) => e?.code === "rate_limited")).toHaveLength(50 - MFA_LIMIT.max);
+    const locked = await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta));
+    expect(locked.message).toBe(LOCKED_MESSAGE(15 * 60));
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
+    expect(events).toHaveLength(1);
+  });
+
+  it("a wrong code keeps the challenge; the budget is shared across challenges and a success resets it", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const a = await pendingChallenge(user.email);
+    for (let i = 0; i < 5; i++) await rejection(verifyTotpLogin(db, a.challenge, { code: "111111" }, meta));
+    const b = await pendingChallenge(user.email); // a new login does not reset the count
+    for (let i = 0; i < 4; i++) await rejection(verifyTotpLogin(db, b.challenge, { code: "111111" }, meta));
+    // Ninth failure so far; the tenth attempt is the right code on the first challenge: accepted, count reset.
+    await verifyTotpLogin(db, a.challenge, { code: await nextCode(secret) }, meta);
+    const c = await pendingChallenge(user.email);
+    for (let i = 0; i < 9; i++) {
+      const e = await rejection(verifyTotpLogin(db, c.challenge, { code: "111111" }, meta));
+      expect(e.code).toBe("bad_request");
+    }
+    await resetAttempts(db, keys.mfa(user.id));
+  });
+});
+
+describe("recovery codes", () => {
+  it("each works once, concurrent uses of one code give one success, and the remaining count is reported", async () => {
+    const db = await getDb();
+    const { user, recoveryCodes: codes } = await enrolledUser();
+    const a = await pendingChallenge(user.email);
+    const used = await verifyRecoveryLogin(db, a.challenge, { code: codes[0]!.toUpperCase().replace(/-/g, " ") }, meta);
+    expect(used).toEqual({ method: "recovery", remaining: 9, low: false });
+    expect(await consumeChallenge(db, a.token, meta)).not.toBeNull();
+
+    const b = await pendingChallenge(user.email);
+    await rejection(verifyRecoveryLogin(db, b.challenge, { code: codes[0]! }, meta));
+
+    const browsers = await Promise.all([pendingChallenge(user.email), pendingChallenge(user.email)]);
+    const results = await Promise.allSettled(browsers.map((x) => verifyRecoveryLogin(db, x.challenge, { code: codes[1]! }, meta)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+
+    for (const code of codes.slice(2, 7)) {
+      const c = await pendingChallenge(user.email);
+      await verifyRecoveryLogin(db, c.challenge, { code }, meta);
+    }
+    const low = await pendingChallenge(user.email);
+    expect(await verifyRecoveryLogin(db, low.challenge, { code: codes[7]! }, meta)).toEqual({ method: "recovery", remaining: 2, low: true });
+  });
+
+  it("regenerating needs the password and the old set stops working at once", async () => {
+    const db = await getDb();
+    const { user, org, recoveryCodes: old } = await enrolledUser();
+    await rejection(regenerateRecoveryCodes(db, actorOf(user, org), { password: "wrong password" }));
+    const fresh = await regenerateRecoveryCodes(db, actorOf(user, org), { password: PASSWORD }, meta);
+    expect(fresh).toHaveLength(10);
+    const c = await pendingChallenge(user.email);
+    await rejection(verifyRecoveryLogin(db, c.challenge, { code: old[0]! }, meta));
+    await expect(verifyRecoveryLogin(db, c.challenge, { code: fresh[0]! }, meta)).resolves.toMatchObject({ remaining: 9 });
+  });
+});
+
+describe("managing and turning off 2FA", () => {
+  it("renames; removing needs the password and ends other sessions", async () => {
+    const db = await getDb();
+    const { user, org, factorId } = await enrolledUser();
+    const current = await createSession(db, { userId: user.id, orgId: org.id, method: "totp" });
+    const other = await createSession(db, { userId: user.id, orgId: org.id, method: "totp" });
+    await renameFactor(db, actorOf(user, org), { factorId, name: "Work phone" }, meta);
+    expect((await listFactors(db, user.id))[0]!.name).toBe("Work phone");
+    const wrong = await rejection(removeFactor(db, actorOf(user, org, current), { factorId, password: "bad password" }));
+    expect(wrong.fieldErrors?.password?.[0]).toBe("Incorrect password.");
+    await removeFactor(db, actorOf(user, org, current), { factorId, password: PASSWORD }, meta);
+    expect(await listFactors(db, user.id)).toHaveLength(0);
+    expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(0);
+    expect(await validateSession(db, { uid: user.id, sid: other, ver: user.sessionVersion })).toBeNull();
+    expect(await validateSession(db, { uid: user.id, sid: current, ver: user.sessionVersion })).not.toBeNull();
+  });
+
+  it("turning off needs the password, removes every factor and code, and ends other sessions", async () => {
+    const db = await getDb();
+    const { user, org } = await enrolledUser();
+    const other = await createSession(db, { userId: user.id, orgId: org.id, method: "totp" });
+    await rejection(disableMfa(db, actorOf(user, org), { password: "bad password" }));
+    expect(await listFactors(db, user.id)).toHaveLength(1);
+    await disableMfa(db, actorOf(user, org), { password: PASSWORD }, meta);
+    expect(await listFactors(db, user.id)).toHaveLength(0);
+    expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(0);
+    expect(await validateSession(db, { uid: user.id, sid: other, ver: user.sessionVersion })).toBeNull();
+    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
+  });
+
+  it("refuses turning off, or removing the last factor, when the admin enforced 2FA or the organisation requires it", async () => {
+    const db = await getDb();
+    const enforced = await enrolledUser({ mfaEnforced: true });
+    const e1 = await rejection(disableMfa(db, actorOf(enforced.user, enforced.org), { password: PASSWORD }));
+    expect(e1.message).toBe(REQUIRED_BY_ADMIN_MESSAGE);
+    const e2 = await rejection(removeFactor(db, actorOf(enforced.user, enforced.org), { factorId: enforced.factorId, password: PASSWORD }));
+    expect(e2.message).toBe(REQUIRED_BY_ADMIN_MESSAGE);
+    expect(await listFactors(db, enforced.user.id)).toHaveLength(1);
+
+    const byOrg = await enrolledUser();
+    const org = { ...byOrg.org, require2fa: true };
+    const e3 = await rejection(disableMfa(db, actorOf(byOrg.user, org), { password: PASSWORD }));
+    expect(e3.message).toMatch(/administrator requires two-factor/);
+  });
+});
