@@ -1,0 +1,9 @@
+/** The templates the dev mailbox can send a sample of (shared by the form and the server). */
+export const sampleKinds = ["login-code", "enrol-code", "invitation", "security-notice"] as const;
+export type SampleKind = (typeof sampleKinds)[number];
+export const sampleLabels: Record<SampleKind, string> = {
+  "login-code": "Sign-in code",
+  "enrol-code": "Enrolment code",
+  invitation: "Invitation",
+  "security-notice": "Security notice",
+};

@@ -1,0 +1,44 @@
+/**
+ * Sample messages for the dev mailbox ("Send a sample" on /dev/mailbox): preview every template and
+ * check the mail set-up (they go through sendMail, so to SMTP when SMTP_URL is set). Development only.
+ */
+import { randomInt } from "node:crypto";
+import { isProduction } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { sendMail } from "./index";
+import type { SampleKind } from "./sample-kinds";
+import { enrolCodeEmail, invitationEmail, loginCodeEmail, securityNoticeEmail, type Email } from "./templates";
+
+const ORG = "Sample Org";
+const USER = "Sam Tester";
+
+export function sampleEmail(kind: SampleKind): Email {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  switch (kind) {
+    case "login-code":
+      return loginCodeEmail({ orgName: ORG, userName: USER, code, minutesValid: 10 });
+    case "enrol-code":
+      return enrolCodeEmail({ orgName: ORG, userName: USER, code, minutesValid: 10 });
+    case "invitation":
+      return invitationEmail({
+        orgName: ORG,
+        inviterName: "Ada Admin",
+        userName: USER,
+        link: `${process.env.NEXTAUTH_URL ?? "http://localhost:3000"}/invite/sample-not-a-real-token`,
+        expiresOn: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
+      });
+    case "security-notice":
+      return securityNoticeEmail({
+        orgName: ORG,
+        userName: USER,
+        title: "Two-factor authentication turned on",
+        lines: ["Two-factor authentication is now on for your account.", "From now on, signing in asks for a code after your password."],
+      });
+  }
+}
+
+export async function sendSampleMail(to: string, kind: SampleKind): Promise<void> {
+  if (isProduction()) throw new AppError("not_found", "Not available.");
+  const email = sampleEmail(kind);
+  await sendMail({ to, ...email, subject: `[Sample] ${email.subject}` });
+}
