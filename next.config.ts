@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files; argon2 is a native addon: load both from node_modules at run time.
@@ -7,8 +8,19 @@ const nextConfig: NextConfig = {
   logging: { serverFunctions: false },
   // The e2e server builds into its own folder so it can run beside a developer's `npm run dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // ...and points Next at its own tsconfig, which Next rewrites with that build dir's type folders.
+  typescript: { tsconfigPath: process.env.NEXT_TSCONFIG || "tsconfig.json" },
   poweredByHeader: false,
   devIndicators: false,
+  // Security headers for what proxy.ts skips (static assets, images); proxy.ts covers every other response.
+  async headers() {
+    const headers = Object.entries(staticSecurityHeaders()).map(([key, value]) => ({ key, value }));
+    return [
+      { source: "/_next/static/:path*", headers },
+      { source: "/_next/image", headers },
+      { source: "/favicon.ico", headers },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -6,7 +6,10 @@
  */
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { findChallenge, type LiveChallenge } from "@/lib/auth/challenge";
+import { readChallengeToken } from "@/lib/auth/challenge-cookie";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { getDb } from "@/lib/db/client";
 import type { CurrentUser } from "@/lib/auth/sessions";
 import { isDatabaseUnavailable } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
@@ -115,6 +118,26 @@ export function userAction<S extends z.ZodType, T = undefined>(
       const parsed = parse(schema, raw);
       if (parsed.state) return parsed.state;
       return handler(parsed.data, { user, meta: await requestMeta() });
+    });
+  };
+}
+
+export type ChallengeContext = { challenge: LiveChallenge; meta: RequestMeta };
+export const CHALLENGE_EXPIRED_MESSAGE = "Your sign-in has expired. Please sign in again.";
+
+/**
+ * An action inside a login in progress (second factor, forced enrolment). The user is the one bound to
+ * the live challenge named by the httpOnly cookie: nothing the client submits can name another account.
+ */
+export function challengeAction<S extends z.ZodType, T = undefined>(schema: S, handler: Handler<S, ChallengeContext, T>) {
+  return async (_prev: ActionState<T> | undefined, input: unknown): Promise<ActionState<T>> => {
+    const raw = toObject(input);
+    return run(raw, async () => {
+      const challenge = await findChallenge(await getDb(), await readChallengeToken());
+      if (!challenge) return { ok: false, error: CHALLENGE_EXPIRED_MESSAGE };
+      const parsed = parse(schema, raw);
+      if (parsed.state) return parsed.state;
+      return handler(parsed.data, { challenge, meta: await requestMeta() });
     });
   };
 }

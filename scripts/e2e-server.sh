@@ -7,6 +7,9 @@ port="${E2E_PORT:-3100}"
 export PGLITE_DIR="$PWD/.data/e2e-pglite-${port}"
 export NEXT_DIST_DIR=".next-e2e-${port}"
 export NEXTAUTH_URL="http://localhost:${port}"
+# Next adds its build dir's type folders to the tsconfig it uses: give it a throwaway one.
+export NEXT_TSCONFIG="tsconfig.e2e-${port}.json"
+echo '{ "extends": "./tsconfig.json" }' > "$NEXT_TSCONFIG"
 unset DATABASE_URL
 rm -rf "$PGLITE_DIR"
 mkdir -p .data

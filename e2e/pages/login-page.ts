@@ -19,11 +19,11 @@ export class LoginPage {
   async login(email: string, password: string) {
     await this.goto();
     await this.submitPassword(email, password);
-    await expect(this.page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(this.page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   }
 
   async logout() {
-    await this.page.getByRole("button", { name: "Sign out" }).click();
+    await this.page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(this.page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   }
 

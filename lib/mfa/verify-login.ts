@@ -40,7 +40,7 @@ export const WRONG_RECOVERY = "That recovery code is not valid or was already us
 type Method = "totp" | "recovery" | "email";
 
 /** Reserves one attempt from the shared budget, or refuses with the lockout message. */
-export async function reserveSecondFactorAttempt(db: Db, challenge: LiveChallenge, meta: RequestMeta) {
+export async function reserveSecondFactorAttempt(db: Db, challenge: LiveChallenge) {
   const reservation = await reserveAttempt(db, keys.mfa(challenge.user.id), MFA_LIMIT);
   if (!reservation.allowed) throw new AppError("rate_limited", LOCKED_MESSAGE(reservation.retryAfterSeconds));
   return reservation.count;
@@ -87,7 +87,7 @@ export async function completeWithFactor(
 }
 
 export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z.infer<typeof totpLoginSchema>, meta: RequestMeta) {
-  const attempt = await reserveSecondFactorAttempt(db, challenge, meta);
+  const attempt = await reserveSecondFactorAttempt(db, challenge);
   const factors = isMethodAllowed(challenge.org, "totp")
     ? await db
         .select()
@@ -114,7 +114,7 @@ export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z
 }
 
 export async function verifyRecoveryLogin(db: Db, challenge: LiveChallenge, input: z.infer<typeof recoveryLoginSchema>, meta: RequestMeta) {
-  const attempt = await reserveSecondFactorAttempt(db, challenge, meta);
+  const attempt = await reserveSecondFactorAttempt(db, challenge);
   const { user } = challenge;
   const done = await completeWithFactor(db, challenge, "recovery", meta, async (tx) => {
     if (!(await consumeRecoveryCode(tx, user.id, input.code))) return null;

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import { Card, Notice, PageTitle, SectionTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/current-user";
 import { NameForm, PasswordForm } from "./profile-forms";
+import { TwoFactorSection } from "./two-factor/section";
+import { LoginHistory } from "./login-history";
+import { ActiveSessions } from "./sessions";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -26,6 +29,13 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
             Password
           </SectionTitle>
           <PasswordForm />
+        </Card>
+        <TwoFactorSection user={user} />
+        <Card>
+          <ActiveSessions user={user} />
+        </Card>
+        <Card>
+          <LoginHistory user={user} />
         </Card>
       </div>
     </>

@@ -1,0 +1,49 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { userAction } from "@/lib/action";
+import { getDb } from "@/lib/db/client";
+import { confirmTotpEnrolment, confirmTotpSchema } from "@/lib/mfa/enrol-totp";
+import {
+  disableMfa,
+  passwordOnlySchema,
+  regenerateRecoveryCodes,
+  removeFactor,
+  removeFactorSchema,
+  renameFactor,
+  renameFactorSchema,
+} from "@/lib/mfa/manage";
+
+export const confirmTotpAction = userAction(confirmTotpSchema, async (input, { user, meta }) => {
+  const result = await confirmTotpEnrolment(await getDb(), user, input, meta);
+  revalidatePath("/profile");
+  return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
+});
+
+export const renameFactorAction = userAction(renameFactorSchema, async (input, { user, meta }) => {
+  await renameFactor(await getDb(), user, input, meta);
+  revalidatePath("/profile");
+  return { ok: true, message: "Renamed." };
+});
+
+export const removeFactorAction = userAction(removeFactorSchema, async (input, { user, meta }) => {
+  const result = await removeFactor(await getDb(), user, input, meta);
+  revalidatePath("/profile");
+  return {
+    ok: true,
+    message: result.mfaOff
+      ? `“${result.factorName}” was removed. Two-factor authentication is now off.`
+      : `“${result.factorName}” was removed. Your other sessions were signed out.`,
+  };
+});
+
+export const regenerateCodesAction = userAction(passwordOnlySchema, async (input, { user, meta }) => {
+  const codes = await regenerateRecoveryCodes(await getDb(), user, input, meta);
+  revalidatePath("/profile");
+  return { ok: true, data: { codes } };
+});
+
+export const disableMfaAction = userAction(passwordOnlySchema, async (input, { user, meta }) => {
+  await disableMfa(await getDb(), user, input, meta);
+  revalidatePath("/profile");
+  return { ok: true, message: "Two-factor authentication is off. Your other sessions were signed out." };
+});

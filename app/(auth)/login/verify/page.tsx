@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { Card, TextLink } from "@/components/ui";
+import { findChallenge } from "@/lib/auth/challenge";
+import { readChallengeToken } from "@/lib/auth/challenge-cookie";
+import { getDb } from "@/lib/db/client";
+import { usableFactors } from "@/lib/mfa/factors";
+import { safeCallbackUrl } from "@/lib/urls";
+import { VerifyForms } from "./verify-forms";
+
+export const metadata: Metadata = { title: "Two-factor authentication" };
+export const dynamic = "force-dynamic";
+
+export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl);
+  const db = await getDb();
+  const challenge = await findChallenge(db, await readChallengeToken());
+  if (!challenge || challenge.challenge.completedAt) {
+    return (
+      <Card>
+        <h1 className="mb-2 text-xl font-semibold">Sign-in expired</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Your sign-in has expired or was already used. <TextLink href="/login">Sign in again</TextLink>.
+        </p>
+      </Card>
+    );
+  }
+  const factors = await usableFactors(db, challenge.user.id, challenge.org);
+  const hasTotp = factors.some((f) => f.type === "totp");
+  return (
+    <Card>
+      <h1 className="mb-1 text-xl font-semibold">Two-factor authentication</h1>
+      <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">
+        Signing in as <span className="font-medium text-slate-900 dark:text-slate-100">{challenge.user.email}</span>
+      </p>
+      <VerifyForms callbackUrl={callbackUrl} hasTotp={hasTotp} />
+      <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
+        Not you? <TextLink href="/login">Start over</TextLink>
+      </p>
+    </Card>
+  );
+}
