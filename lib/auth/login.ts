@@ -54,6 +54,12 @@ export async function nextLoginStep(
   return mfaRequirement(org, user).required ? "enrol" : "done";
 }
 
+/** A refused attempt for a known account is audited (`login.locked`); an unknown email leaves no trace. */
+async function auditLocked(db: Db, email: string, limit: "account" | "address", meta: RequestMeta) {
+  const [user] = await db.select({ id: users.id, orgId: users.orgId }).from(users).where(eq(users.email, email));
+  if (user) await audit(db, { orgId: user.orgId, event: "login.locked", targetUserId: user.id, detail: { limit }, meta });
+}
+
 export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta) {
   const accountKey = keys.passwordAccount(input.email);
   const ipKey = keys.passwordIp(meta.ip);
@@ -63,6 +69,7 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
   ] as const) {
     const reservation = await reserveAttempt(db, key, limit);
     if (!reservation.allowed) {
+      await auditLocked(db, input.email, key === accountKey ? "account" : "address", meta);
       throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
     }
   }

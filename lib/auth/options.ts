@@ -8,10 +8,11 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { SESSION_MAX_AGE_SECONDS, getSecrets, isProduction } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { metaFromHeaders } from "@/lib/request-context";
+import { metaFromHeaders, requestMeta } from "@/lib/request-context";
+import { signOutSession } from "@/lib/users/sessions";
 import { consumeChallenge } from "./challenge";
 import { CHALLENGE_COOKIE } from "./challenge-cookie";
-import { revokeSession, type SessionClaims } from "./sessions";
+import type { SessionClaims } from "./sessions";
 
 declare module "next-auth" {
   interface Session {
@@ -70,7 +71,7 @@ export function getAuthOptions(): NextAuthOptions {
     },
     events: {
       async signOut({ token }) {
-        if (token?.uid && token.sid) await revokeSession(await getDb(), token.uid, token.sid);
+        if (token?.uid && token.sid) await signOutSession(await getDb(), token.uid, token.sid, await requestMeta());
       },
     },
   };

@@ -1,0 +1,34 @@
+"use client";
+/**
+ * A moment shown in the reader's own time zone. The server renders it in UTC (it does not know the
+ * reader's zone); once hydrated, the browser shows local time. Same markup either way: <time>.
+ */
+import { useSyncExternalStore } from "react";
+
+const subscribe = () => () => {};
+
+export function formatDateTime(date: Date, timeZone?: string) {
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(date);
+}
+
+export function LocalTime({ iso, className }: { iso: string; className?: string }) {
+  const hydrated = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
+  const date = new Date(iso);
+  return (
+    <time dateTime={iso} className={className} title={date.toISOString()}>
+      {formatDateTime(date, hydrated ? undefined : "UTC")}
+    </time>
+  );
+}

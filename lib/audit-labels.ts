@@ -1,0 +1,87 @@
+/** Human words for audit events and login methods (audit page, login history). No database here. */
+import type { AuditEventName } from "@/lib/audit";
+
+/** Partial on purpose: an event added elsewhere shows its raw name until it gets a label here. */
+export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
+  "login.success": "Signed in",
+  "login.failure": "Sign-in failed",
+  "login.locked": "Sign-in refused: too many attempts",
+  "mfa.challenge.success": "Second factor passed",
+  "mfa.challenge.failure": "Second factor failed",
+  "mfa.locked": "Second factor refused: too many attempts",
+  "mfa.factor.added": "Two-factor method added",
+  "mfa.factor.removed": "Two-factor method removed",
+  "mfa.factor.renamed": "Two-factor method renamed",
+  "mfa.disabled": "Two-factor authentication turned off",
+  "mfa.recovery.generated": "Recovery codes generated",
+  "mfa.recovery.used": "Recovery code used",
+  "mfa.enrolment.skipped": "Two-factor set-up postponed",
+  "device.remembered": "Device remembered",
+  "device.forgotten": "Remembered device forgotten",
+  "session.revoked": "Session ended",
+  "user.signup": "Organisation created",
+  "user.profile.updated": "Profile updated",
+  "user.password.changed": "Password changed",
+  "admin.user.added": "Member added",
+  "admin.user.role": "Member role changed",
+  "admin.user.deactivated": "Member deactivated",
+  "admin.user.reactivated": "Member reactivated",
+  "admin.mfa.enforced": "Two-factor required for member",
+  "admin.mfa.unenforced": "Two-factor no longer required for member",
+  "admin.mfa.removed": "Member's two-factor removed",
+  "admin.mfa.unlocked": "Member's two-factor lockout cleared",
+  "admin.policy.updated": "Two-factor policy changed",
+  "operator.mfa.reset": "Two-factor reset by an operator",
+  "invitation.accepted": "Invitation accepted",
+};
+
+export function eventLabel(event: string): string {
+  return EVENT_LABELS[event as AuditEventName] ?? event;
+}
+
+export const METHOD_LABELS: Record<string, string> = {
+  password: "Password",
+  totp: "Authenticator app",
+  email: "Email code",
+  recovery: "Recovery code",
+  remembered: "Remembered device",
+};
+
+export function methodLabel(method: string | null | undefined): string {
+  if (!method) return "—";
+  return METHOD_LABELS[method] ?? method;
+}
+
+const DETAIL_KEYS: Record<string, string> = {
+  method: "Method",
+  reason: "Reason",
+  limit: "Limit",
+  scope: "Scope",
+  count: "Sessions",
+  name: "Name",
+  role: "Role",
+  type: "Type",
+};
+
+const REASON_LABELS: Record<string, string> = {
+  wrong_password: "wrong password",
+  no_password: "no password set",
+  deactivated: "account deactivated",
+  account: "this account",
+  address: "this address",
+  signed_out: "signed out",
+  others: "all other sessions",
+};
+
+/** "Method: Authenticator app · Reason: wrong password": flat, short, and only scalar values. */
+export function describeDetail(detail: Record<string, unknown> | null | undefined): string {
+  if (!detail) return "";
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(detail)) {
+    if (value === null || value === undefined || typeof value === "object") continue;
+    const text = String(value).slice(0, 120);
+    const shown = key === "method" ? methodLabel(text) : (REASON_LABELS[text] ?? text);
+    parts.push(`${DETAIL_KEYS[key] ?? key}: ${shown}`);
+  }
+  return parts.join(" · ");
+}
