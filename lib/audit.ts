@@ -24,6 +24,7 @@ export type AuditEventName =
   | "user.profile.updated"
   | "user.password.changed"
   | "admin.user.added"
+  | "admin.invitation.resent"
   | "admin.user.role"
   | "admin.user.deactivated"
   | "admin.user.reactivated"

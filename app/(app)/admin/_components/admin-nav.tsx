@@ -1,0 +1,35 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [
+  { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/settings", label: "2FA policy" },
+  { href: "/admin/members", label: "Members" },
+  { href: "/admin/audit", label: "Audit log" },
+];
+
+export function AdminNav({ extra = [] }: { extra?: { href: string; label: string }[] }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Organisation" className="relative mb-6 flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800">
+      {[...LINKS, ...extra].map((l) => {
+        const active = "exact" in l && l.exact ? pathname === l.href : pathname === l.href || pathname.startsWith(`${l.href}/`);
+        return (
+          <Link
+            key={l.href}
+            href={l.href}
+            aria-current={active ? "page" : undefined}
+            className={`-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${
+              active
+                ? "border-blue-700 text-blue-800 dark:border-blue-400 dark:text-blue-300"
+                : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+            }`}
+          >
+            {l.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { PageTitle } from "@/components/ui";
+import { getPolicy } from "@/lib/admin/settings";
+import { requireAdmin } from "@/lib/auth/current-user";
+import { getDb } from "@/lib/db/client";
+import { SettingsForm } from "./settings-form";
+
+export const metadata: Metadata = { title: "2FA policy" };
+
+export default async function SettingsPage() {
+  const user = await requireAdmin();
+  const { org, graceDay, members, actorHas2fa } = await getPolicy(await getDb(), { id: user.id, orgId: user.orgId });
+  return (
+    <>
+      <PageTitle description="Which second factors members may use, whether everyone must use one, and for how long a browser is remembered.">
+        Two-factor authentication policy
+      </PageTitle>
+      <SettingsForm
+        current={{
+          allowTotp: org.allowTotp,
+          allowEmail: org.allowEmail,
+          require2fa: org.require2fa,
+          graceDay,
+          rememberDeviceDays: org.rememberDeviceDays,
+        }}
+        members={members}
+        actorHas2fa={actorHas2fa}
+        today={new Date().toISOString().slice(0, 10)}
+      />
+    </>
+  );
+}

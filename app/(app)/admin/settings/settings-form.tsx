@@ -1,0 +1,153 @@
+"use client";
+import { startTransition, useActionState, useState } from "react";
+import { Field, SubmitButton } from "@/components/form";
+import { Card, Notice, SectionTitle, TextLink } from "@/components/ui";
+import type { ActionState } from "@/lib/action";
+import { policyImpact, type MemberFactors } from "@/lib/admin/policy-impact";
+import { AdminFormMessage, Checkbox } from "../_components/controls";
+import { updatePolicyAction } from "./actions";
+
+type Current = { allowTotp: boolean; allowEmail: boolean; require2fa: boolean; graceDay: string | null; rememberDeviceDays: number };
+
+export function SettingsForm({ current, members, actorHas2fa, today }: { current: Current; members: MemberFactors[]; actorHas2fa: boolean; today: string }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updatePolicyAction, {});
+  const [allowTotp, setAllowTotp] = useState(current.allowTotp);
+  const [allowEmail, setAllowEmail] = useState(current.allowEmail);
+  const [require2fa, setRequire2fa] = useState(current.require2fa);
+  const [graceDay, setGraceDay] = useState(current.graceDay ?? "");
+  const impact = policyImpact(members, current, { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null });
+
+  return (
+    // Submitted by hand rather than with <form action>: React resets a form after its action, which would
+    // untick the checkboxes on screen while the preview (React state) still shows them ticked.
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-6"
+      noValidate
+      aria-label="Two-factor policy"
+    >
+      <AdminFormMessage state={state} />
+      {current.require2fa && !actorHas2fa && (
+        <Notice tone="warning" title="Your own 2FA is needed">
+          Your organisation requires two-factor authentication, so changing this policy needs your own 2FA to be active. Set it up on
+          your <TextLink href="/profile">profile</TextLink> first.
+        </Notice>
+      )}
+      <Card>
+        <SectionTitle description="Members can set up only the methods allowed here.">Allowed methods</SectionTitle>
+        <div className="space-y-4">
+          <Checkbox
+            name="allowTotp"
+            label="Authenticator app"
+            hint="Codes from an app such as Google Authenticator, Microsoft Authenticator or 1Password. Recommended."
+            checked={allowTotp}
+            onChange={(e) => setAllowTotp(e.target.checked)}
+            state={state}
+          />
+          <Checkbox
+            name="allowEmail"
+            label="Email codes"
+            hint="A six-digit code sent to the member's email address."
+            checked={allowEmail}
+            onChange={(e) => setAllowEmail(e.target.checked)}
+            state={state}
+          />
+          <Notice tone="warning" title="Email is the weaker method">
+            Anyone who can read a member&apos;s mailbox can pass the second step. NIST SP 800-63B does not allow email as an
+            out-of-band authenticator. Prefer the authenticator app, and turn email codes off if you can.
+          </Notice>
+          {impact.lossWarning && (
+            <div className="space-y-3 rounded-lg border border-amber-300 p-4 dark:border-amber-800" data-testid="method-off-warning">
+              <p className="text-sm">{impact.lossWarning}</p>
+              <ul className="list-inside list-disc text-sm text-slate-700 dark:text-slate-300">
+                {impact.losing.map((m) => (
+                  <li key={m.email}>
+                    {m.name} ({m.email})
+                  </li>
+                ))}
+              </ul>
+              <Checkbox name="confirmMethodOff" label={`Turn it off anyway for these ${impact.losing.length} members`} state={state} />
+            </div>
+          )}
+        </div>
+      </Card>
+
+      <Card>
+        <SectionTitle description="Members who have not set up 2FA are asked to at their next sign-in.">Requirement</SectionTitle>
+        <div className="space-y-4">
+          <Checkbox
+            name="require2fa"
+            label="Require two-factor authentication for everyone in the organisation"
+            checked={require2fa}
+            onChange={(e) => setRequire2fa(e.target.checked)}
+            state={state}
+          />
+          {require2fa && (
+            <div className="max-w-xs">
+              <Field
+                label="Members may skip setup until (optional)"
+                name="graceDay"
+                type="date"
+                min={current.graceDay && current.graceDay < today ? current.graceDay : today}
+                value={graceDay}
+                onChange={(e) => setGraceDay(e.target.value)}
+                state={{ ...state, values: undefined }}
+                hint="Through the end of that day (UTC). Leave empty to require it at the next sign-in."
+              />
+            </div>
+          )}
+          {require2fa && !current.require2fa && !actorHas2fa && (
+            <Notice tone="warning" title="Set up your own 2FA first">
+              You have not set up two-factor authentication yourself. Do it on your <TextLink href="/profile">profile</TextLink> before
+              requiring it for everyone, so you cannot lock yourself out.
+            </Notice>
+          )}
+          <div
+            className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm dark:border-slate-800 dark:bg-slate-950"
+            data-testid="policy-preview"
+            aria-live="polite"
+          >
+            <p className="font-medium">Preview</p>
+            <p className="mt-1">{impact.summary}</p>
+            {impact.without2fa.length > 0 && (
+              <details className="mt-2">
+                <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Who has not set up 2FA</summary>
+                <ul className="mt-2 list-inside list-disc text-slate-700 dark:text-slate-300">
+                  {impact.without2fa.map((m) => (
+                    <li key={m.email}>
+                      {m.name} ({m.email})
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+          </div>
+        </div>
+      </Card>
+
+      <Card>
+        <SectionTitle description="After passing the second step a member may ask the browser to skip it for a while.">Remembered devices</SectionTitle>
+        <div className="max-w-xs">
+          <Field
+            label="Remember a device for (days)"
+            name="rememberDeviceDays"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={365}
+            step={1}
+            defaultValue={String(current.rememberDeviceDays)}
+            state={state}
+            hint="0 = never: the second step is asked at every sign-in. At most 365."
+          />
+        </div>
+      </Card>
+
+      <SubmitButton disabled={pending}>{pending ? "Saving…" : "Save settings"}</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * Admin changes to one member: enforce 2FA, remove 2FA (lost device), unlock, role, deactivate and
+ * reactivate. Each checks, inside the use case, that the actor is an active admin (else "forbidden")
+ * and that the member is in the actor's organisation (else "not found"), and audits in the same
+ * transaction. The organisation row is locked so "keep one admin" checks cannot race.
+ */
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import { keys, resetAttempts, isLocked } from "@/lib/attempts";
+import { audit } from "@/lib/audit";
+import { endAllSessions } from "@/lib/auth/sessions";
+import type { Db, Tx } from "@/lib/db/client";
+import { loginChallenges, organizations, rememberedDevices, roles, users } from "@/lib/db/schema";
+import { AppError, fieldError } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/request-context";
+import { confirmPassword } from "@/lib/users/profile";
+import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
+import { notifyMfaRemoved, wipeMfa } from "./reset";
+import { checkbox } from "./settings";
+
+export const LAST_ADMIN_MESSAGE = "Your organisation needs at least one active admin: make someone else an admin first.";
+
+const memberId = z.string({ error: "Choose a member." }).min(1, "Choose a member.").max(64, "Choose a member.");
+
+type Ctx = Awaited<ReturnType<typeof assertAdmin>> & { tx: Tx; target: typeof users.$inferSelect };
+
+/** Runs `fn` in a transaction after the admin and same-organisation checks, with the org row locked. */
+async function asAdmin<T>(db: Db, actor: AdminActor, userId: string, fn: (ctx: Ctx) => Promise<T>, options: { needs2fa?: boolean } = {}) {
+  return db.transaction(async (tx) => {
+    const admin = await assertAdmin(tx, actor);
+    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, admin.org.id)).for("update");
+    if (options.needs2fa) await assertOwn2faIfRequired(tx, actor, admin.org);
+    const target = await findMember(tx, actor, userId);
+    return fn({ ...admin, tx, target });
+  });
+}
+
+async function otherActiveAdmins(tx: Tx, orgId: string, exceptUserId: string) {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.role, "admin"), isNull(users.deactivatedAt), ne(users.id, exceptUserId)));
+  return rows.length;
+}
+
+export const enforceSchema = z.object({ userId: memberId, enforced: checkbox });
+
+export async function setMfaEnforced(db: Db, actor: AdminActor, input: z.input<typeof enforceSchema>, meta?: RequestMeta) {
+  const { userId, enforced } = enforceSchema.parse(input);
+  return asAdmin(
+    db,
+    actor,
+    userId,
+    async ({ tx, target, org }) => {
+      if (target.mfaEnforced === enforced) return { changed: false };
+      await tx.update(users).set({ mfaEnforced: enforced }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+      await audit(tx, {
+        orgId: org.id,
+        event: enforced ? "admin.mfa.enforced" : "admin.mfa.unenforced",
+        actorUserId: actor.id,
+        targetUserId: target.id,
+        meta,
+      });
+      return { changed: true };
+    },
+    { needs2fa: true },
+  );
+}
+
+export const removeMfaSchema = z.object({
+  userId: memberId,
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(128, "Incorrect password."),
+  reason: z
+    .string({ error: "Give a reason." })
+    .trim()
+    .min(3, "Give a reason (at least 3 characters).")
+    .max(500, "Use at most 500 characters.")
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "Remove control characters."),
+});
+
+/**
+ * "Remove 2FA" for a member who lost their device: the admin re-enters their own password and gives a
+ * reason. Every factor, recovery code, remembered device and session of the member ends; the member
+ * is emailed; the audit entry names the admin, the member and the reason.
+ */
+export async function removeMemberMfa(db: Db, actor: AdminActor, input: z.input<typeof removeMfaSchema>, meta?: RequestMeta) {
+  const parsed = removeMfaSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError("bad_request", "Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+  }
+  const { userId, password, reason } = parsed.data;
+  // Authorisation first (an agent learns nothing, not even whether the password was right).
+  const { org } = await assertAdmin(db, actor);
+  await assertOwn2faIfRequired(db, actor, org);
+  const target = await findMember(db, actor, userId);
+  if (target.id === actor.id) {
+    throw new AppError("bad_request", "Change your own two-factor authentication on your profile page.");
+  }
+  await confirmPassword(db, actor, password, "password");
+  const result = await asAdmin(
+    db,
+    actor,
+    userId,
+    async ({ tx, target, user: admin }) => {
+      const removed = await wipeMfa(tx, target.id);
+      await audit(tx, {
+        orgId: org.id,
+        event: "admin.mfa.removed",
+        actorUserId: actor.id,
+        targetUserId: target.id,
+        detail: { reason, ...removed },
+        meta,
+      });
+      return { target, admin, removed };
+    },
+    { needs2fa: true },
+  );
+  const emailed = await notifyMfaRemoved(result.target, org.name, `An administrator (${result.admin.name})`);
+  return { ...result.removed, emailed };
+}
+
+export const memberSchema = z.object({ userId: memberId });
+
+/** Clears a member's 2FA lockout (too many wrong codes) before it ends by itself. */
+export async function unlockMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
+  const { userId } = memberSchema.parse(input);
+  return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
+    const wasLocked = await isLocked(tx, keys.mfa(target.id));
+    await resetAttempts(tx, keys.mfa(target.id));
+    await audit(tx, { orgId: org.id, event: "admin.mfa.unlocked", actorUserId: actor.id, targetUserId: target.id, detail: { wasLocked }, meta });
+    return { wasLocked };
+  });
+}
+
+export const roleSchema = z.object({
+  userId: memberId,
+  role: z.enum(roles, { error: "Choose admin or agent." }),
+});
+
+/** Changes a member's role. The organisation always keeps one active admin. */
+export async function changeRole(db: Db, actor: AdminActor, input: z.input<typeof roleSchema>, meta?: RequestMeta) {
+  const parsed = roleSchema.safeParse(input);
+  if (!parsed.success) throw fieldError("role", "Choose admin or agent.");
+  const { userId, role } = parsed.data;
+  return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
+    if (target.role === role) return { changed: false };
+    if (target.role === "admin" && !target.deactivatedAt && (await otherActiveAdmins(tx, org.id, target.id)) === 0) {
+      throw new AppError("conflict", LAST_ADMIN_MESSAGE);
+    }
+    await tx.update(users).set({ role }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+    await audit(tx, {
+      orgId: org.id,
+      event: "admin.user.role",
+      actorUserId: actor.id,
+      targetUserId: target.id,
+      detail: { from: target.role, to: role },
+      meta,
+    });
+    return { changed: true };
+  });
+}
+
+/** Deactivates a member: they cannot sign in, their sessions and remembered devices end. */
+export async function deactivateMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
+  const { userId } = memberSchema.parse(input);
+  return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
+    if (target.deactivatedAt) return { changed: false };
+    if (target.role === "admin" && (await otherActiveAdmins(tx, org.id, target.id)) === 0) {
+      throw new AppError("conflict", LAST_ADMIN_MESSAGE);
+    }
+    await tx.update(users).set({ deactivatedAt: sql`now()` }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+    await endAllSessions(tx, target.id);
+    await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, target.id));
+    await tx.delete(loginChallenges).where(and(eq(loginChallenges.userId, target.id), isNull(loginChallenges.consumedAt)));
+    await audit(tx, { orgId: org.id, event: "admin.user.deactivated", actorUserId: actor.id, targetUserId: target.id, meta });
+    return { changed: true, self: target.id === actor.id };
+  });
+}
+
+export async function reactivateMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
+  const { userId } = memberSchema.parse(input);
+  return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
+    if (!target.deactivatedAt) return { changed: false };
+    await tx.update(users).set({ deactivatedAt: null }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+    await audit(tx, { orgId: org.id, event: "admin.user.reactivated", actorUserId: actor.id, targetUserId: target.id, meta });
+    return { changed: true };
+  });
+}

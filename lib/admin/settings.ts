@@ -1,0 +1,158 @@
+/** Organisation 2FA policy: allowed methods, "require for everyone" with a grace period, remembered devices. */
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "@/lib/audit";
+import type { Db, Executor } from "@/lib/db/client";
+import { mfaFactors, organizations, users, type FactorType } from "@/lib/db/schema";
+import { AppError, fieldError } from "@/lib/errors";
+import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
+import type { RequestMeta } from "@/lib/request-context";
+import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
+import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE } from "./messages";
+import { policyImpact, type MemberFactors } from "./policy-impact";
+
+/** A checkbox: true from a boolean or the form value "on"/"true"; absent means false. */
+export const checkbox = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
+
+export const policySchema = z.object({
+  allowTotp: checkbox,
+  allowEmail: checkbox,
+  require2fa: checkbox,
+  /** Last day (YYYY-MM-DD, UTC) members may skip setting up 2FA; empty = no grace period. */
+  graceDay: z
+    .string()
+    .trim()
+    .nullish()
+    .transform((v) => (v ? v : null))
+    .refine((v) => v === null || graceUntilFromLastDay(v) !== null, "Enter a valid date."),
+  rememberDeviceDays: z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
+    z
+      .number({ error: "Enter a number of days (0 for never)." })
+      .int("Enter a whole number of days.")
+      .min(0, "Enter 0 or more days.")
+      .max(365, "Use at most 365 days."),
+  ),
+  /** The admin confirmed turning off a method some members rely on. */
+  confirmMethodOff: checkbox,
+});
+
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** Active members with the types of their confirmed factors (every method, allowed or not). */
+export async function memberFactorSummary(db: Executor, orgId: string): Promise<(MemberFactors & { id: string })[]> {
+  const members = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), isNull(users.deactivatedAt)))
+    .orderBy(users.name, users.email);
+  const factors = await db
+    .selectDistinct({ userId: mfaFactors.userId, type: mfaFactors.type })
+    .from(mfaFactors)
+    .innerJoin(users, eq(users.id, mfaFactors.userId))
+    .where(and(eq(users.orgId, orgId), isNotNull(mfaFactors.confirmedAt)));
+  const byUser = new Map<string, FactorType[]>();
+  for (const f of factors) byUser.set(f.userId, [...(byUser.get(f.userId) ?? []), f.type]);
+  return members.map((m) => ({ ...m, types: byUser.get(m.id) ?? [] }));
+}
+
+export async function getPolicy(db: Db, actor: AdminActor) {
+  const { user, org } = await assertAdmin(db, actor);
+  const members = await memberFactorSummary(db, org.id);
+  return {
+    org,
+    graceDay: org.graceUntil ? lastGraceDay(org.graceUntil) : null,
+    members: members.map(({ name, email, types }) => ({ name, email, types })),
+    actorHas2fa: await hasActive2fa(db, user.id, org),
+  };
+}
+
+const today = (now: Date) => now.toISOString().slice(0, 10);
+
+/**
+ * Saves the policy. Guardrails (the organisation cannot lock itself out):
+ * - requiring 2FA needs at least one allowed method, and the acting admin's own 2FA under the new policy;
+ * - turning off every method is refused while a member has 2FA enforced;
+ * - turning off a method that members rely on needs `confirmMethodOff`;
+ * - once the organisation requires 2FA, only an admin with active 2FA may change the policy (S28).
+ */
+export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, meta?: RequestMeta, now = new Date()) {
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
+    throw new AppError("bad_request", "Please correct the highlighted fields.", fieldErrors);
+  }
+  const input = parsed.data;
+  return db.transaction(async (tx) => {
+    const { org: current } = await assertAdmin(tx, actor);
+    // Serialise policy changes of one organisation.
+    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, current.id)).for("update");
+    await assertOwn2faIfRequired(tx, actor, current);
+
+    const next: PolicyOrg = {
+      allowTotp: input.allowTotp,
+      allowEmail: input.allowEmail,
+      require2fa: input.require2fa,
+      graceUntil: input.require2fa && input.graceDay ? graceUntilFromLastDay(input.graceDay) : null,
+    };
+    const noMethod = !next.allowTotp && !next.allowEmail;
+    if (next.require2fa && noMethod) {
+      throw fieldError("require2fa", "Allow at least one method before requiring two-factor authentication.");
+    }
+    if (noMethod) {
+      const [enforced] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.orgId, current.id), eq(users.mfaEnforced, true), isNull(users.deactivatedAt)))
+        .limit(1);
+      if (enforced) throw fieldError("allowTotp", "Some members must use 2FA (enforced): keep at least one method allowed.");
+    }
+    if (next.require2fa && input.graceDay) {
+      const unchanged = current.require2fa && current.graceUntil?.getTime() === next.graceUntil?.getTime();
+      if (!unchanged && input.graceDay < today(now)) throw fieldError("graceDay", "Choose today or a later date.");
+    }
+    if (next.require2fa && !(await hasActive2fa(tx, actor.id, next))) {
+      if (await hasActive2fa(tx, actor.id, current)) {
+        throw fieldError("require2fa", "Your own 2FA uses a method you are turning off: add an allowed method to your account first.");
+      }
+      throw new AppError("forbidden", NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE);
+    }
+
+    const members = await memberFactorSummary(tx, current.id);
+    const impact = policyImpact(members, current, { ...input, graceDay: next.require2fa ? input.graceDay : null }, now);
+    if (impact.lossWarning && !input.confirmMethodOff) {
+      throw fieldError("confirmMethodOff", `${impact.lossWarning} Tick the box to confirm.`);
+    }
+
+    const after = { ...next, rememberDeviceDays: input.rememberDeviceDays };
+    const before = {
+      allowTotp: current.allowTotp,
+      allowEmail: current.allowEmail,
+      require2fa: current.require2fa,
+      graceUntil: current.graceUntil,
+      rememberDeviceDays: current.rememberDeviceDays,
+    };
+    const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+      (k) => String(before[k] instanceof Date ? (before[k] as Date).toISOString() : before[k]) !==
+        String(after[k] instanceof Date ? (after[k] as Date).toISOString() : after[k]),
+    );
+    await tx.update(organizations).set(after).where(eq(organizations.id, current.id));
+    await audit(tx, {
+      orgId: current.id,
+      event: "admin.policy.updated",
+      actorUserId: actor.id,
+      detail: {
+        changed,
+        before: { ...before, graceUntil: before.graceUntil?.toISOString() ?? null },
+        after: { ...after, graceUntil: after.graceUntil?.toISOString() ?? null },
+        membersWithout2fa: impact.without2fa.length,
+        membersLosing2fa: impact.losing.length,
+      },
+      meta,
+    });
+    return { summary: impact.summary, without2fa: impact.without2fa.length, losing: impact.losing.length, changed };
+  });
+}
