@@ -11,7 +11,7 @@ export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/global-setup.ts",
   timeout: 90_000,
-  expect: { timeout: 20_000 },
+  expect: { timeout: 30_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,
@@ -38,7 +38,7 @@ export default defineConfig({
   webServer: {
     command: "bash scripts/e2e-server.sh",
     url: `${baseURL}/api/health`,
-    timeout: 180_000,
+    timeout: 420_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",

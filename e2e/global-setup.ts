@@ -1,11 +1,9 @@
-/** `next dev` compiles each route on first request: warm the routes up once so tests wait on behaviour, not on compiles. */
+/** One request to each public route before the tests, so the first test does not pay for cold caches. */
 import type { FullConfig } from "@playwright/test";
 
-export const WARM_PATHS = ["/login", "/signup", "/", "/profile", "/api/auth/session", "/api/auth/csrf", "/login/verify", "/login/setup", "/admin", "/dev/mailbox"];
+const PATHS = ["/login", "/signup", "/api/auth/session", "/api/auth/csrf", "/login/verify", "/dev/mailbox"];
 
 export default async function globalSetup(config: FullConfig) {
-  const baseURL = config.projects[0]!.use.baseURL!;
-  for (const path of WARM_PATHS) {
-    await fetch(new URL(path, baseURL), { redirect: "manual" }).catch(() => undefined);
-  }
+  const { baseURL } = config.projects[0]!.use;
+  for (const path of PATHS) await fetch(new URL(path, baseURL), { redirect: "manual" }).catch(() => undefined);
 }

@@ -10,6 +10,22 @@ export const PRODUCT_NAME = "Guardian";
 
 export const isProduction = () => process.env.NODE_ENV === "production";
 
+/**
+ * The dev mailbox (mail stored in the database, readable without signing in) exists outside production.
+ * A production build serves it only when DEV_MAILBOX=1 AND the app's own URL is on localhost: that is
+ * how the e2e suite runs a production build; a real deployment can never turn it on by accident.
+ */
+export function devMailboxEnabled() {
+  if (!isProduction()) return true;
+  if (process.env.DEV_MAILBOX !== "1") return false;
+  try {
+    const host = new URL(process.env.NEXTAUTH_URL ?? "").hostname;
+    return host === "localhost" || host === "127.0.0.1";
+  } catch {
+    return false;
+  }
+}
+
 export function dataDir() {
   return path.resolve(process.cwd(), ".data");
 }

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# The app as e2e tests see it: a fresh embedded database, the demo seed, `next dev` on $E2E_PORT.
-# Everything the server prints also goes to .data/e2e-server-${port}.log (searched for leaked secrets).
+# The app as e2e tests see it: a production build (`next build` + `next start`) on a fresh embedded
+# database with the demo seed, on $E2E_PORT. A production build does not hot-reload or compile on
+# demand, so tests are not disturbed by edits or first-visit compiles. The dev mailbox is switched on
+# for it with DEV_MAILBOX=1, which only works for a localhost URL (lib/config.ts).
+# Everything the server prints also goes to .data/e2e-server-$port.log (searched for leaked secrets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${E2E_PORT:-3100}"
+log=".data/e2e-server-${port}.log"
 export PGLITE_DIR="$PWD/.data/e2e-pglite-${port}"
 export NEXT_DIST_DIR=".next-e2e-${port}"
 export NEXTAUTH_URL="http://localhost:${port}"
+export NEXTAUTH_SECRET="$(openssl rand -base64 32)"
+export ENCRYPTION_KEY="$(openssl rand -base64 32)"
+export DEV_MAILBOX=1
+export E2E_BUILD=1
 # Next adds its build dir's type folders to the tsconfig it uses: give it a throwaway one.
 export NEXT_TSCONFIG="tsconfig.e2e-${port}.json"
 echo '{ "extends": "./tsconfig.json" }' > "$NEXT_TSCONFIG"
 unset DATABASE_URL
 rm -rf "$PGLITE_DIR"
 mkdir -p .data
-npx tsx scripts/db.ts setup 2>&1 | tee .data/e2e-server-${port}.log
-exec npx next dev --port "$port" 2>&1 | tee -a .data/e2e-server-${port}.log
+npx tsx scripts/db.ts setup 2>&1 | tee "$log"
+npx next build 2>&1 | tail -5 | tee -a "$log"
+exec npx next start --port "$port" 2>&1 | tee -a "$log"

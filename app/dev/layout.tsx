@@ -5,12 +5,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PRODUCT_NAME, isProduction } from "@/lib/config";
+import { PRODUCT_NAME, devMailboxEnabled } from "@/lib/config";
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
 
 export default function DevLayout({ children }: { children: React.ReactNode }) {
-  if (isProduction()) notFound();
+  if (!devMailboxEnabled()) notFound();
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">

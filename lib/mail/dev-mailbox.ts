@@ -4,7 +4,7 @@
  * production; in development they are deliberately unauthenticated (see README, "For testers").
  */
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
-import { isProduction } from "@/lib/config";
+import { devMailboxEnabled } from "@/lib/config";
 import type { Executor } from "@/lib/db/client";
 import { devMail } from "@/lib/db/schema";
 
@@ -14,8 +14,8 @@ export type DevMailJson = { id: number; to: string; from: string; subject: strin
 export const DEV_MAIL_DEFAULT_LIMIT = 20;
 export const DEV_MAIL_MAX_LIMIT = 100;
 
-/** False in production: the mailbox page and JSON must then answer 404. */
-export const devMailboxEnabled = () => !isProduction();
+/** False in production (see lib/config.ts): the mailbox page and JSON must then answer 404. */
+export { devMailboxEnabled };
 
 export async function storeDevMail(db: Executor, message: Omit<DevMail, "id" | "createdAt">): Promise<number> {
   const [row] = await db.insert(devMail).values(message).returning({ id: devMail.id });

@@ -6,7 +6,7 @@
  */
 import { getSystemErrorName } from "node:util";
 import type { Transporter } from "nodemailer";
-import { isProduction } from "@/lib/config";
+import { devMailboxEnabled } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { storeDevMail } from "./dev-mailbox";
@@ -73,7 +73,7 @@ function failureKind(error: unknown): string {
 export async function sendMail(message: MailMessage): Promise<void> {
   const smtpUrl = process.env.SMTP_URL;
   const { to, subject, text, html } = message;
-  if (!smtpUrl && isProduction()) {
+  if (!smtpUrl && !devMailboxEnabled()) {
     console.error("[mail] SMTP_URL is not set: mail cannot be sent in production");
     throw new MailDeliveryError();
   }

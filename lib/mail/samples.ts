@@ -3,7 +3,7 @@
  * check the mail set-up (they go through sendMail, so to SMTP when SMTP_URL is set). Development only.
  */
 import { randomInt } from "node:crypto";
-import { isProduction } from "@/lib/config";
+import { devMailboxEnabled } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { sendMail } from "./index";
 import type { SampleKind } from "./sample-kinds";
@@ -38,7 +38,7 @@ export function sampleEmail(kind: SampleKind): Email {
 }
 
 export async function sendSampleMail(to: string, kind: SampleKind): Promise<void> {
-  if (isProduction()) throw new AppError("not_found", "Not available.");
+  if (!devMailboxEnabled()) throw new AppError("not_found", "Not available.");
   const email = sampleEmail(kind);
   await sendMail({ to, ...email, subject: `[Sample] ${email.subject}` });
 }

@@ -15,6 +15,12 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
     <>
       <PageTitle description={`${user.email} · ${user.org.name}`}>Profile</PageTitle>
       <div className="space-y-6">
+        {params.notice === "factor-removed" && (
+          <Notice tone="success">The second factor was removed. Your other sessions were signed out.</Notice>
+        )}
+        {params.notice === "mfa-off" && (
+          <Notice tone="success">Two-factor authentication is off. Your other sessions were signed out.</Notice>
+        )}
         {params.welcome === "1" && (
           <Notice tone="success" title="Your organisation is ready">
             Protect your account next: set up two-factor authentication below.

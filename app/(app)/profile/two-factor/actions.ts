@@ -25,15 +25,10 @@ export const renameFactorAction = userAction(renameFactorSchema, async (input, {
   return { ok: true, message: "Renamed." };
 });
 
-export const removeFactorAction = userAction(removeFactorSchema, async (input, { user, meta }) => {
+export const removeFactorAction = userAction<typeof removeFactorSchema, string>(removeFactorSchema, async (input, { user, meta }) => {
   const result = await removeFactor(await getDb(), user, input, meta);
   revalidatePath("/profile");
-  return {
-    ok: true,
-    message: result.mfaOff
-      ? `“${result.factorName}” was removed. Two-factor authentication is now off.`
-      : `“${result.factorName}” was removed. Your other sessions were signed out.`,
-  };
+  return { ok: true, data: result.mfaOff ? "mfa-off" : "factor-removed" };
 });
 
 export const regenerateCodesAction = userAction(passwordOnlySchema, async (input, { user, meta }) => {
@@ -45,5 +40,5 @@ export const regenerateCodesAction = userAction(passwordOnlySchema, async (input
 export const disableMfaAction = userAction(passwordOnlySchema, async (input, { user, meta }) => {
   await disableMfa(await getDb(), user, input, meta);
   revalidatePath("/profile");
-  return { ok: true, message: "Two-factor authentication is off. Your other sessions were signed out." };
+  return { ok: true };
 });

@@ -24,8 +24,18 @@ export function RenameFactorForm({ factorId, name }: { factorId: string; name: s
   );
 }
 
+/** After a change that removes the form itself, the profile page shows the outcome (?notice=…). */
+function useNoticeOnSuccess<T>(run: (prev: ActionState<T> | undefined, formData: FormData) => Promise<ActionState<T>>, notice: (r: ActionState<T>) => string) {
+  const router = useRouter();
+  return useActionState<ActionState<T>, FormData>(async (prev, formData) => {
+    const result = await run(prev, formData);
+    if (result.ok) router.push(`/profile?notice=${notice(result)}#two-factor`);
+    return result;
+  }, {});
+}
+
 export function RemoveFactorForm({ factorId, name }: { factorId: string; name: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(removeFactorAction, {});
+  const [state, action] = useNoticeOnSuccess(removeFactorAction, (r) => (r.data === "mfa-off" ? "mfa-off" : "factor-removed"));
   return (
     <details className={disclosure}>
       <summary className={summary}>Remove</summary>
@@ -60,7 +70,7 @@ export function RegenerateCodesForm({ orgName }: { orgName: string }) {
 }
 
 export function DisableMfaForm() {
-  const [state, action] = useActionState<ActionState, FormData>(disableMfaAction, {});
+  const [state, action] = useNoticeOnSuccess(disableMfaAction, () => "mfa-off");
   return (
     <details className={disclosure}>
       <summary className={summary}>Turn off two-factor authentication</summary>

@@ -66,6 +66,11 @@ export async function TwoFactorSection({ user }: { user: CurrentUser }) {
         ) : (
           <p className="text-sm text-slate-600 dark:text-slate-400">Your organisation does not allow authenticator apps.</p>
         )}
+        {allowed.includes("email") && !factors.some((f) => f.type === "email") && (
+          <Link href="/profile/two-factor/email" prefetch={false} className={buttonClass("secondary")}>
+            Set up email authentication
+          </Link>
+        )}
       </div>
 
       {on && (

@@ -1,0 +1,17 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { userAction } from "@/lib/action";
+import { getDb } from "@/lib/db/client";
+import { confirmEmailEnrolment, confirmEmailEnrolmentSchema, startEmailEnrolment, startEmailEnrolmentSchema } from "@/lib/mfa/email-factor";
+
+/** "Send verification code" (and "Send a new code"): to the signed-in user's own address. */
+export const sendEmailEnrolmentCodeAction = userAction(startEmailEnrolmentSchema, async (input, { user }) => {
+  const started = await startEmailEnrolment(await getDb(), user, input);
+  return { ok: true, data: { factorId: started.factorId } };
+});
+
+export const confirmEmailEnrolmentAction = userAction(confirmEmailEnrolmentSchema, async (input, { user, meta }) => {
+  const result = await confirmEmailEnrolment(await getDb(), user, input, meta);
+  revalidatePath("/profile");
+  return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
+});

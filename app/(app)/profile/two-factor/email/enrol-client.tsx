@@ -1,0 +1,21 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { EmailEnrolment } from "@/components/email-enrolment";
+import { confirmEmailEnrolmentAction, sendEmailEnrolmentCodeAction } from "./actions";
+
+export function ProfileEmailEnrolment({ address, orgName }: { address: string; orgName: string }) {
+  const router = useRouter();
+  return (
+    <EmailEnrolment
+      address={address}
+      orgName={orgName}
+      sendAction={sendEmailEnrolmentCodeAction}
+      confirmAction={confirmEmailEnrolmentAction}
+      finishLabel="Back to profile"
+      onFinished={() => {
+        router.push("/profile#two-factor");
+        router.refresh();
+      }}
+    />
+  );
+}
