@@ -54,7 +54,7 @@ export function TotpEnrolment({
   }
 
   return (
-    <div className="grid gap-8 md:grid-cols-[auto,1fr]">
+    <div className="grid gap-8 md:grid-cols-[auto_1fr]">
       <ol className="space-y-6 text-sm">
         <li>
           <p className="font-medium">1. Scan this QR code with your authenticator app</p>
