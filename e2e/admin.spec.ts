@@ -292,7 +292,11 @@ test("Remove 2FA for a member who lost their device: password and reason, member
   await page.screenshot({ path: "e2e/screenshots/admin-remove-2fa.png", fullPage: true });
   await removal.getByLabel("Your password").fill("rita's long passphrase");
   await removal.getByRole("button", { name: "Remove 2FA" }).click();
-  await expect(page.getByText("Two-factor authentication was removed and the member was signed out everywhere.")).toBeVisible();
+  await expect(page.getByTestId("member-notice")).toHaveText(
+    "Two-factor authentication was removed and the member was signed out everywhere. They were notified by email.",
+  );
+  await expect(page.getByRole("form", { name: "Remove 2FA" })).toHaveCount(0);
+  await page.screenshot({ path: "e2e/screenshots/admin-remove-2fa-done.png", fullPage: true });
   await expect(page.getByTestId("mfa-status")).toHaveText("Not set up");
 
   // The member's session is over, and they were told.

@@ -73,12 +73,8 @@ export const removeMfaAction = userAction(
   async (input, ctx) => {
     const result = await removeMemberMfa(await getDb(), actorOf(ctx), input, ctx.meta);
     refresh(input.userId);
-    return {
-      ok: true,
-      message: `Two-factor authentication was removed and the member was signed out everywhere. ${
-        result.emailed ? "They were notified by email." : "The notification email could not be sent."
-      }`,
-    };
+    // The form disappears with the factors: the member page shows the outcome.
+    redirect(`/admin/members/${input.userId}?done=${result.emailed ? "removed" : "removed-no-mail"}`);
   },
   admin,
 );
@@ -88,7 +84,7 @@ export const unlockAction = userAction(
   async (input, ctx) => {
     const result = await unlockMember(await getDb(), actorOf(ctx), input, ctx.meta);
     refresh(input.userId);
-    return { ok: true, message: result.wasLocked ? "The member can try their second factor again." : "The member was not locked out." };
+    redirect(`/admin/members/${input.userId}?done=${result.wasLocked ? "unlocked" : "not-locked"}`);
   },
   admin,
 );

@@ -12,6 +12,17 @@ import { ActiveForm, RemoveMfaForm, ResendInvitationForm, RoleForm, UnlockForm }
 
 export const metadata: Metadata = { title: "Member" };
 
+/** Outcomes of actions whose form goes away afterwards (they redirect here with ?done=…). */
+const DONE: Record<string, { tone: "success" | "warning"; text: string }> = {
+  removed: { tone: "success", text: "Two-factor authentication was removed and the member was signed out everywhere. They were notified by email." },
+  "removed-no-mail": {
+    tone: "warning",
+    text: "Two-factor authentication was removed and the member was signed out everywhere, but the notification email could not be sent.",
+  },
+  unlocked: { tone: "success", text: "The lockout was lifted: the member can try their second factor again." },
+  "not-locked": { tone: "success", text: "The member was not locked out (any lock had already ended)." },
+};
+
 export default async function MemberPage({
   params,
   searchParams,
@@ -31,6 +42,7 @@ export default async function MemberPage({
   }
   const { member, invitationExpiresAt, factorCount } = data;
   const self = member.id === user.id;
+  const done = typeof query.done === "string" ? DONE[query.done] : undefined;
 
   return (
     <>
@@ -43,6 +55,11 @@ export default async function MemberPage({
         {member.name} {self && <span className="text-base font-normal text-slate-500">(you)</span>}
       </PageTitle>
       <div className="space-y-6">
+        {done && (
+          <Notice tone={done.tone}>
+            <span data-testid="member-notice">{done.text}</span>
+          </Notice>
+        )}
         {query.added === "1" && (
           <Notice tone="success" title="User added">
             An invitation was emailed to {member.email}. The link works once and expires on {formatDateTime(invitationExpiresAt)}.
