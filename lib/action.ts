@@ -102,18 +102,21 @@ export function publicAction<S extends z.ZodType, T = undefined>(schema: S, hand
 }
 
 export type UserContext = { user: CurrentUser; meta: RequestMeta };
+export const ENROL_FIRST_MESSAGE = "Set up two-factor authentication first: your administrator requires it.";
 
 /** An action for a signed-in user (optionally of a given role), authorised here, inside the action. */
 export function userAction<S extends z.ZodType, T = undefined>(
   schema: S,
   handler: Handler<S, UserContext, T>,
-  options: { role?: Role } = {},
+  /** `enrolment`: allowed for a user who must still set up 2FA (S31); every other action is refused to them. */
+  options: { role?: Role; enrolment?: boolean } = {},
 ) {
   return async (_prev: ActionState<T> | undefined, input: unknown): Promise<ActionState<T>> => {
     const raw = toObject(input);
     return run(raw, async () => {
       const user = await getCurrentUser();
       if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+      if (user.mustEnrol && !options.enrolment) return { ok: false, error: ENROL_FIRST_MESSAGE };
       if (options.role && user.role !== options.role) return { ok: false, error: "You do not have permission to do that." };
       const parsed = parse(schema, raw);
       if (parsed.state) return parsed.state;

@@ -6,20 +6,40 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/lib/db/client";
+import { usableFactors } from "@/lib/mfa/factors";
+import { mfaRequirement } from "@/lib/mfa/policy";
 import { getAuthOptions } from "./options";
 import { validateSession, type CurrentUser } from "./sessions";
 
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+export type SessionUser = CurrentUser & {
+  /** 2FA is required for this user, the grace period (if any) is over, and they have no usable factor. */
+  mustEnrol: boolean;
+  /** During a grace period, without 2FA: the instant the grace period ends (for the banner). */
+  enrolBy: Date | null;
+};
+
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(getAuthOptions());
   const claims = session?.claims;
   if (!claims?.uid || !claims.sid || typeof claims.ver !== "number") return null;
-  return validateSession(await getDb(), claims);
+  const db = await getDb();
+  const user = await validateSession(db, claims);
+  if (!user) return null;
+  const requirement = mfaRequirement(user.org, user);
+  const without2fa = requirement.required && (await usableFactors(db, user.id, user.org)).length === 0;
+  return { ...user, mustEnrol: without2fa && !requirement.canSkip, enrolBy: without2fa && requirement.canSkip ? requirement.graceUntil : null };
 });
 
-/** For pages: the user, or a redirect to the login page. */
-export async function requireUser(): Promise<CurrentUser> {
+export const ENROL_PATH = "/profile";
+
+/**
+ * For pages: the user, or a redirect to the login page. A user who must set up 2FA first (S31) is sent
+ * to the profile's two-factor section unless the page is part of enrolment (`enrolment: true`).
+ */
+export async function requireUser(options: { enrolment?: boolean } = {}): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
+  if (user.mustEnrol && !options.enrolment) redirect(`${ENROL_PATH}?setup=required#two-factor`);
   return user;
 }
 

@@ -9,12 +9,17 @@ import { ActiveSessions } from "./sessions";
 export const metadata: Metadata = { title: "Profile" };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const user = await requireUser();
+  const user = await requireUser({ enrolment: true });
   const params = await searchParams;
   return (
     <>
       <PageTitle description={`${user.email} · ${user.org.name}`}>Profile</PageTitle>
       <div className="space-y-6">
+        {user.mustEnrol && (
+          <Notice tone="warning" title="Set up two-factor authentication to continue">
+            Your administrator requires two-factor authentication for your account. Add an authenticator app below; until then the rest of the app is unavailable.
+          </Notice>
+        )}
         {params.notice === "factor-removed" && (
           <Notice tone="success">The second factor was removed. Your other sessions were signed out.</Notice>
         )}

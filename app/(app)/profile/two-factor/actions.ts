@@ -17,7 +17,7 @@ export const confirmTotpAction = userAction(confirmTotpSchema, async (input, { u
   const result = await confirmTotpEnrolment(await getDb(), user, input, meta);
   revalidatePath("/profile");
   return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
-});
+}, { enrolment: true });
 
 export const renameFactorAction = userAction(renameFactorSchema, async (input, { user, meta }) => {
   await renameFactor(await getDb(), user, input, meta);

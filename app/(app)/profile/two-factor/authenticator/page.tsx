@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Add authenticator app" };
 export const dynamic = "force-dynamic";
 
 export default async function AddAuthenticatorPage() {
-  const user = await requireUser();
+  const user = await requireUser({ enrolment: true });
   if (!isMethodAllowed(user.org, "totp")) {
     return (
       <Notice tone="warning" title="Not allowed">

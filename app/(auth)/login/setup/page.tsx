@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { Card, TextLink } from "@/components/ui";
+import { findChallenge } from "@/lib/auth/challenge";
+import { readChallengeToken } from "@/lib/auth/challenge-cookie";
+import { getDb } from "@/lib/db/client";
+import { loginEnrolmentState, startLoginTotpEnrolment } from "@/lib/mfa/login-enrolment";
+import { formatGraceDay, isMethodAllowed, lastGraceDay } from "@/lib/mfa/policy";
+import { safeCallbackUrl } from "@/lib/urls";
+import { SetupTotp, SkipSetup } from "./setup-client";
+
+export const metadata: Metadata = { title: "Set up two-factor authentication" };
+export const dynamic = "force-dynamic";
+
+export default async function LoginSetupPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl);
+  const db = await getDb();
+  const challenge = await findChallenge(db, await readChallengeToken());
+  const state = challenge ? await loginEnrolmentState(db, challenge) : null;
+  if (!challenge || !state?.needed) {
+    return (
+      <Card>
+        <h1 className="mb-2 text-xl font-semibold">Sign-in expired</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Your sign-in has expired or was already used. <TextLink href="/login">Sign in again</TextLink>.
+        </p>
+      </Card>
+    );
+  }
+  const totpAllowed = isMethodAllowed(challenge.org, "totp");
+  const enrolment = totpAllowed ? await startLoginTotpEnrolment(db, challenge) : null;
+  const until = state.graceUntil ? formatGraceDay(lastGraceDay(state.graceUntil)) : null;
+  return (
+    <div className="relative left-1/2 w-[min(56rem,calc(100vw-2rem))] -translate-x-1/2">
+      <Card>
+        <h1 className="mb-1 text-xl font-semibold">Set up two-factor authentication</h1>
+        <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">
+          {challenge.org.name} requires two-factor authentication for {challenge.user.email}.{" "}
+          {state.canSkip && until ? `You can skip this until ${until}; after that you will not be able to sign in without it.` : "Set it up now to continue."}
+        </p>
+        {state.canSkip && until && (
+          <div className="mb-6">
+            <SkipSetup callbackUrl={callbackUrl} until={until} />
+          </div>
+        )}
+        {enrolment ? (
+          <SetupTotp factorId={enrolment.factorId} uri={enrolment.uri} formattedSecret={enrolment.formattedSecret} orgName={challenge.org.name} callbackUrl={callbackUrl} />
+        ) : (
+          <p className="text-sm">Your organisation does not allow authenticator apps. Ask your administrator which method to use.</p>
+        )}
+      </Card>
+    </div>
+  );
+}
