@@ -5,11 +5,11 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { PRODUCT_NAME } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/db/client";
-import { lastGraceDay, formatGraceDay } from "@/lib/mfa/policy";
+import { daysUntil, formatGraceDay, lastGraceDay } from "@/lib/mfa/policy";
 
 /** During the grace period: a countdown to the day after which setting up 2FA can no longer be skipped. */
 function GraceBanner({ until }: { until: Date }) {
-  const days = Math.max(0, Math.ceil((until.getTime() - Date.now()) / 86_400_000));
+  const days = daysUntil(until);
   return (
     <div role="status" data-testid="grace-banner" className="border-b border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
       <p className="mx-auto max-w-5xl px-4 py-2 text-sm">

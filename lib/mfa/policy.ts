@@ -57,3 +57,8 @@ export function allowedMethods(org: PolicyOrg): FactorType[] {
 export function isMethodAllowed(org: PolicyOrg, type: FactorType) {
   return allowedMethods(org).includes(type);
 }
+
+/** Whole days left until `until` (rounded up; 0 once it has passed). */
+export function daysUntil(until: Date, now = new Date()): number {
+  return Math.max(0, Math.ceil((until.getTime() - now.getTime()) / 86_400_000));
+}
