@@ -202,7 +202,7 @@ test.describe("authorisation never relies on the proxy (S5, S1)", () => {
   });
 });
 
-test("a server action replayed with a foreign Origin is refused and changes nothing (S23)", async ({ page }) => {
+test("a server action replayed with a foreign Origin, or without a session, is refused and changes nothing (S23, S5)", async ({ page, request }) => {
   await signUp(page, { name: "Real Name", org: "Origin Org" });
   await page.goto("/profile");
 
@@ -236,8 +236,16 @@ test("a server action replayed with a foreign Origin is refused and changes noth
   await page.reload();
   await expect(page.getByTestId("whoami")).toHaveText("Checked Name · Origin Org");
 
-  // Control: the very same request from our own origin goes through, so the Origin alone made the difference.
+  // Same origin, no real session (a forged session cookie gets it past the proxy): the action
+  // authorises itself and refuses.
   const url = new URL(page.url());
+  const headers = Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => !["host", "content-length", "cookie"].includes(k) && !k.startsWith(":")));
+  const anonymous = await request.post("/profile", { headers: { ...headers, origin: url.origin, cookie: "next-auth.session-token=forged" }, data: captured!.body, maxRedirects: 0 });
+  expect(await anonymous.text()).toContain("Your session has ended. Please sign in again.");
+  await page.reload();
+  await expect(page.getByTestId("whoami")).toHaveText("Checked Name · Origin Org");
+
+  // Control: the very same request from our own origin goes through, so the Origin alone made the difference.
   const same = await replay(url.origin);
   expect(same.status()).toBe(200);
   await page.reload();
@@ -291,6 +299,10 @@ test("sign out of all other sessions: the other browser is bounced to the login 
 
 test.describe("audit log page", () => {
   test("an admin sees their organisation's events, filters them, and agents are kept out", async ({ page, loginPage, browser }) => {
+    const problems = watchViolations(page);
+    page.on("console", (m) => {
+      if (m.type() === "error" && !/favicon|Failed to load resource: the server responded with a status of 404/.test(m.text())) problems.push(m.text());
+    });
     const admin = await signUp(page, { name: "Audrey Admin", org: "Audit Org" });
     // Something to find: a failed sign-in and a sign-in from another browser.
     const { context, page: other } = await newPage(browser);
@@ -334,9 +346,12 @@ test.describe("audit log page", () => {
     await page.screenshot({ path: `${SHOTS}/admin-audit-filtered.png`, fullPage: true });
     await page.getByRole("link", { name: "Clear" }).click();
     await expect(rows).toHaveCount(4);
+    await expect(page.getByLabel("Event")).toHaveValue("");
+    await expect(page.getByLabel("From (UTC)")).toHaveValue("");
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: `${SHOTS}/admin-audit-dark.png`, fullPage: true });
     await page.emulateMedia({ colorScheme: "light" });
+    expect(problems).toEqual([]);
 
     await loginPage.logout();
     await loginPage.login(DEMO.agents[1]!, DEMO_PASSWORD);

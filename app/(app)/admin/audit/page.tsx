@@ -85,7 +85,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </PageTitle>
       <div className="space-y-6">
         <Card>
-          <form method="get" action="/admin/audit" className="space-y-4" aria-label="Filter the audit log">
+          {/* Keyed by the filters: after a client-side navigation (Clear, paging) the inputs show the URL's values. */}
+          <form key={JSON.stringify(parsed.values)} method="get" action="/admin/audit" className="space-y-4" aria-label="Filter the audit log">
             <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <div className="space-y-1">
                 <label htmlFor="audit-member" className="block text-sm font-medium">
