@@ -58,6 +58,7 @@ const DETAIL_KEYS: Record<string, string> = {
   limit: "Limit",
   scope: "Scope",
   count: "Sessions",
+  attempt: "Attempt",
   name: "Name",
   role: "Role",
   type: "Type",
