@@ -15,6 +15,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <Card>
       <h1 className="mb-1 text-xl font-semibold">Sign in</h1>
       <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">Use your work email and password.</p>
+      {params.invited === "1" && (
+        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
+          Your password is set. Sign in to continue.
+        </p>
+      )}
       {params.ended === "1" && (
         <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           Your session has ended. Please sign in again.
