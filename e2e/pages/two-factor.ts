@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { latestCode, mailCursor } from "../helpers/mailbox";
 import { Authenticator } from "../helpers/totp";
 
 /** The profile's two-factor section, the enrolment screen and the login's 2FA screen. */
@@ -44,6 +45,55 @@ export class TwoFactorPage {
     await this.page.getByRole("button", { name: "Use a recovery code instead" }).click();
     await this.page.getByRole("textbox", { name: "Recovery code" }).fill(code);
     await this.page.getByRole("button", { name: "Verify recovery code" }).click();
+  }
+
+  // --- Email codes -------------------------------------------------------------------------------
+
+  async openEmailEnrolment() {
+    await this.page.goto("/profile");
+    await this.page.getByRole("link", { name: "Set up email authentication" }).click();
+    await expect(this.page.getByRole("heading", { name: "Set up email authentication" })).toBeVisible();
+  }
+
+  /** Sends the enrolment code (after naming the factor); returns the code read from the dev mailbox. */
+  async sendEmailEnrolmentCode(request: APIRequestContext, email: string, name = "Email") {
+    const cursor = await mailCursor(request, email);
+    const form = this.page.getByRole("form", { name: "Set up email authentication" });
+    await form.getByLabel("Name").fill(name);
+    await form.getByRole("button", { name: "Send verification code" }).click();
+    await expect(this.page.getByTestId("email-sent")).toBeVisible();
+    return latestCode(request, email, { after: cursor });
+  }
+
+  async confirmEmailEnrolment(code: string) {
+    const form = this.page.getByRole("form", { name: "Confirm email authentication" });
+    await form.getByLabel("6-digit code").fill(code);
+    await form.getByRole("button", { name: "Verify and turn on" }).click();
+  }
+
+  /** Sets up email codes from the profile. Returns any recovery codes shown (first factor only). */
+  async enrolEmail(request: APIRequestContext, email: string, name = "Email") {
+    await this.openEmailEnrolment();
+    await this.confirmEmailEnrolment(await this.sendEmailEnrolmentCode(request, email, name));
+    await expect(this.page.getByTestId("email-success")).toBeVisible();
+    const codesList = this.page.getByTestId("recovery-codes");
+    return (await codesList.count()) ? (await codesList.locator("li").allInnerTexts()).map((s) => s.trim()) : [];
+  }
+
+  /** On the login's 2FA screen: switch to email codes (the code is sent when the form opens). */
+  async chooseEmail() {
+    await this.page.getByRole("button", { name: "Email me a code" }).click();
+    await expect(this.page.getByRole("form", { name: "Sign in with an emailed code" })).toBeVisible();
+  }
+
+  async submitEmailCode(code: string) {
+    const form = this.page.getByRole("form", { name: "Sign in with an emailed code" });
+    await form.getByRole("textbox", { name: "Code from the email" }).fill(code);
+    await form.getByRole("button", { name: "Verify code" }).click();
+  }
+
+  async requestNewEmailCode() {
+    await this.page.getByRole("form", { name: "Send a new code" }).getByRole("button", { name: "Send a new code" }).click();
   }
 
   factorRow(name: string) {

@@ -3,7 +3,7 @@
  * does not undo the change that was already committed.
  */
 import { sendMail } from "@/lib/mail";
-import { PRODUCT_NAME } from "@/lib/config";
+import { securityNoticeEmail } from "@/lib/mail/templates";
 
 export type SecurityNotice =
   | "mfa-enabled"
@@ -25,7 +25,7 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
     case "mfa-enabled":
       return { title: "Two-factor authentication is on", lines: [`You turned on two-factor authentication with ${typeName(d.type)} (“${d.factorName}”).`] };
     case "factor-added":
-      return { title: "A second factor was added", lines: [`${typeName(d.type)} (“${d.factorName}”) was added to your account.`] };
+      return { title: "A second factor was added", lines: [`A new second factor was added to your account: ${typeName(d.type)} (“${d.factorName}”).`] };
     case "factor-removed":
       return { title: "A second factor was removed", lines: [`“${d.factorName}” was removed from your account.`] };
     case "mfa-disabled":
@@ -43,16 +43,12 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
   }
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 export async function notifyUser(user: Recipient, kind: SecurityNotice, detail: Record<string, unknown> = {}) {
   const { title, lines } = describe(kind, detail);
-  const footer = "If this was not you, change your password and contact your administrator right away.";
-  const subject = `${PRODUCT_NAME} (${user.org.name}): ${title}`;
-  const text = [`Hello ${user.name},`, "", ...lines, "", footer, "", `— ${PRODUCT_NAME} for ${user.org.name}`].join("\n");
-  const html = `<p>Hello ${escapeHtml(user.name)},</p>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}<p>${escapeHtml(footer)}</p><p>— ${escapeHtml(PRODUCT_NAME)} for ${escapeHtml(user.org.name)}</p>`;
+  // The shared layout: text and HTML parts, product and organisation name, every value escaped.
+  const email = securityNoticeEmail({ orgName: user.org.name, userName: user.name, title, lines });
   try {
-    await sendMail({ to: user.email, subject, text, html });
+    await sendMail({ to: user.email, ...email });
   } catch {
     // sendMail has logged the failure (without content); the change itself stands.
   }

@@ -3,7 +3,9 @@ import { Card, TextLink } from "@/components/ui";
 import { findChallenge } from "@/lib/auth/challenge";
 import { readChallengeToken } from "@/lib/auth/challenge-cookie";
 import { getDb } from "@/lib/db/client";
+import { loginEmailStatus } from "@/lib/mfa/email-factor";
 import { usableFactors } from "@/lib/mfa/factors";
+import { isMethodAllowed } from "@/lib/mfa/policy";
 import { safeCallbackUrl } from "@/lib/urls";
 import { VerifyForms } from "./verify-forms";
 
@@ -26,13 +28,15 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   }
   const factors = await usableFactors(db, challenge.user.id, challenge.org);
   const hasTotp = factors.some((f) => f.type === "totp");
+  // Read-only: rendering sends nothing; the email form asks for a code when it opens (a server action).
+  const email = await loginEmailStatus(db, challenge);
   return (
     <Card>
       <h1 className="mb-1 text-xl font-semibold">Two-factor authentication</h1>
       <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">
         Signing in as <span className="font-medium text-slate-900 dark:text-slate-100">{challenge.user.email}</span>
       </p>
-      <VerifyForms callbackUrl={callbackUrl} hasTotp={hasTotp} />
+      <VerifyForms callbackUrl={callbackUrl} hasTotp={hasTotp} email={email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp") }} />
       <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
         Not you? <TextLink href="/login">Start over</TextLink>
       </p>

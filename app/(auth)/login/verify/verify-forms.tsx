@@ -1,32 +1,131 @@
 "use client";
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import { CodeField } from "@/components/code-field";
 import { completeLogin } from "@/components/complete-login";
 import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form";
 import type { ActionState } from "@/lib/action";
-import { verifyRecoveryAction, verifyTotpAction } from "./actions";
+import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
+import { sendEmailCodeAction, verifyEmailAction, verifyRecoveryAction, verifyTotpAction } from "./actions";
 
 const FINISH_ERROR = "Your sign-in could not be completed. Please sign in again.";
 
-type Mode = "totp" | "recovery";
+type Mode = "totp" | "email" | "recovery";
 
-export function VerifyForms({ callbackUrl, hasTotp, children }: { callbackUrl: string; hasTotp: boolean; children?: React.ReactNode }) {
-  const [mode, setMode] = useState<Mode>(hasTotp ? "totp" : "recovery");
+/**
+ * What the screen knows about email codes for this login (null: not available to this user).
+ * suggestApp: the user has no authenticator app and the organisation allows one.
+ */
+export type EmailOption = { maskedEmail: string; suggestApp: boolean } | null;
+
+const switchClass = "font-medium text-blue-700 hover:underline dark:text-blue-400";
+
+export function VerifyForms({
+  callbackUrl,
+  hasTotp,
+  email = null,
+  children,
+}: {
+  callbackUrl: string;
+  hasTotp: boolean;
+  email?: EmailOption;
+  children?: React.ReactNode;
+}) {
+  const [mode, setMode] = useState<Mode>(hasTotp ? "totp" : email ? "email" : "recovery");
+  const switches: { to: Mode; label: string }[] = [];
+  if (hasTotp && mode !== "totp") switches.push({ to: "totp", label: "Use your authenticator app instead" });
+  if (email && mode !== "email") switches.push({ to: "email", label: "Email me a code" });
+  if (mode !== "recovery") switches.push({ to: "recovery", label: "Use a recovery code instead" });
   return (
     <div className="space-y-6">
-      {mode === "totp" ? <TotpForm callbackUrl={callbackUrl} /> : <RecoveryForm callbackUrl={callbackUrl} />}
+      {mode === "totp" ? (
+        <TotpForm callbackUrl={callbackUrl} />
+      ) : mode === "email" && email ? (
+        <EmailForm callbackUrl={callbackUrl} maskedEmail={email.maskedEmail} suggestApp={email.suggestApp} />
+      ) : (
+        <RecoveryForm callbackUrl={callbackUrl} />
+      )}
       {children}
-      <div className="border-t border-slate-200 pt-4 text-sm dark:border-slate-800">
-        {mode === "totp" ? (
-          <button type="button" className="font-medium text-blue-700 hover:underline dark:text-blue-400" onClick={() => setMode("recovery")}>
-            Use a recovery code instead
-          </button>
-        ) : hasTotp ? (
-          <button type="button" className="font-medium text-blue-700 hover:underline dark:text-blue-400" onClick={() => setMode("totp")}>
-            Use your authenticator app instead
-          </button>
-        ) : null}
-      </div>
+      {switches.length > 0 && (
+        <div className="flex flex-col items-start gap-2 border-t border-slate-200 pt-4 text-sm dark:border-slate-800">
+          {switches.map((s) => (
+            <button key={s.to} type="button" className={switchClass} onClick={() => setMode(s.to)}>
+              {s.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+type SendState = ActionState<SendLoginCodeResult> & { mode?: "auto" | "resend" };
+
+/**
+ * Sign-in with an emailed code. Opening it asks the server for a code ("auto": sent only if this login
+ * has none yet, so a reload or React's double effects send one email); "Send a new code" replaces it.
+ */
+function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: string; maskedEmail: string; suggestApp: boolean }) {
+  const [sendState, send, sending] = useActionState<SendState, FormData>(async (prev, formData) => {
+    const mode = formData.get("mode") === "auto" ? "auto" : "resend";
+    return { ...(await sendEmailCodeAction(prev, formData)), mode };
+  }, {});
+  const [state, verify] = useActionState<ActionState, FormData>(async (prev, formData) => {
+    const result = await verifyEmailAction(prev, formData);
+    if (result.ok && !(await completeLogin(callbackUrl))) return { ok: false, error: FINISH_ERROR };
+    return result;
+  }, {});
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
+    const formData = new FormData();
+    formData.set("mode", "auto");
+    startTransition(() => send(formData));
+  }, [send]);
+
+  const address = <span className="font-medium text-slate-900 dark:text-slate-100">{maskedEmail}</span>;
+  let sendMessage: React.ReactNode = null;
+  if (sending && !sendState.mode) {
+    sendMessage = <p data-testid="email-sending" className="text-sm text-slate-600 dark:text-slate-400">Sending a code to {address}…</p>;
+  } else if (sendState.error) {
+    sendMessage = (
+      <p role="alert" data-testid="email-send-error" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+        {sendState.error}
+      </p>
+    );
+  } else if (sendState.ok) {
+    sendMessage = (
+      <p role="status" data-testid="email-sent" className="text-sm text-slate-600 dark:text-slate-400">
+        {sendState.mode === "resend" ? (
+          <>We sent a new code to {address}. Only the newest code works.</>
+        ) : (
+          <>We emailed a 6-digit code to {address}. It works once, for {EMAIL_CODE_MINUTES} minutes.</>
+        )}
+      </p>
+    );
+  }
+
+  return (
+    <div className="space-y-4">
+      <form action={verify} className="space-y-4" noValidate aria-label="Sign in with an emailed code">
+        {sendMessage}
+        <FormMessage state={state} />
+        <CodeField state={state} label="Code from the email" autoFocus />
+        <SubmitButton className="w-full" pendingText="Verifying…">
+          Verify code
+        </SubmitButton>
+      </form>
+      <form action={send} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Send a new code">
+        <input type="hidden" name="mode" value="resend" />
+        <span className="text-slate-600 dark:text-slate-400">No email?</span>
+        <SubmitButton tone="secondary" pendingText="Sending…" disabled={sending}>
+          Send a new code
+        </SubmitButton>
+      </form>
+      <p data-testid="email-weaker-note" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-400">
+        {EMAIL_WEAKER_NOTE}
+        {suggestApp && ` ${ADD_APP_HINT}`}
+      </p>
     </div>
   );
 }

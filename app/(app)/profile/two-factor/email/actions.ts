@@ -1,5 +1,4 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { userAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
 import { confirmEmailEnrolment, confirmEmailEnrolmentSchema, startEmailEnrolment, startEmailEnrolmentSchema } from "@/lib/mfa/email-factor";
@@ -8,10 +7,11 @@ import { confirmEmailEnrolment, confirmEmailEnrolmentSchema, startEmailEnrolment
 export const sendEmailEnrolmentCodeAction = userAction(startEmailEnrolmentSchema, async (input, { user }) => {
   const started = await startEmailEnrolment(await getDb(), user, input);
   return { ok: true, data: { factorId: started.factorId } };
-});
+}, { enrolment: true });
 
 export const confirmEmailEnrolmentAction = userAction(confirmEmailEnrolmentSchema, async (input, { user, meta }) => {
   const result = await confirmEmailEnrolment(await getDb(), user, input, meta);
-  revalidatePath("/profile");
+  // No revalidatePath here: it would re-render this page ("already set up") under the success screen
+  // and its recovery codes. "Back to profile" navigates and refreshes.
   return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
-});
+}, { enrolment: true });

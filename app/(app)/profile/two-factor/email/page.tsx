@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 /** Renders only: nothing is created or sent until "Send verification code" (a server action). */
 export default async function EmailEnrolmentPage() {
-  const user = await requireUser();
+  const user = await requireUser({ enrolment: true }); // part of setting up 2FA: open to users who must enrol
   if (!isMethodAllowed(user.org, "email")) {
     return (
       <Notice tone="warning" title="Not allowed">
@@ -30,7 +30,7 @@ export default async function EmailEnrolmentPage() {
     <>
       <PageTitle description="Get a sign-in code by email when you sign in.">Set up email authentication</PageTitle>
       <Card>
-        <ProfileEmailEnrolment address={user.email} orgName={user.org.name} />
+        <ProfileEmailEnrolment address={user.email} orgName={user.org.name} suggestApp={isMethodAllowed(user.org, "totp")} />
       </Card>
       <p className="mt-4 text-sm">
         <TextLink href="/profile">Cancel</TextLink>
