@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
 import { latestCode, mailCursor, type DevMail } from "./helpers/mailbox";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
@@ -79,4 +80,8 @@ test("a user sets up email codes, signs in with an emailed code, meets the resen
   await page.screenshot({ path: "e2e/screenshots/login-email-with-app.png", fullPage: true });
   await twoFactor.submitEmailCode(second);
   await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
+
+  // S18: no code ever reached the server's output (scripts/e2e-server.sh keeps it in this file).
+  const log = fs.readFileSync(`.data/e2e-server-${process.env.E2E_PORT ?? 3100}.log`, "utf8");
+  for (const c of [enrolCode, code, second]) expect(log).not.toContain(c);
 });
