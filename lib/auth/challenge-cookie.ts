@@ -1,6 +1,7 @@
 /** The login-challenge token lives in an httpOnly cookie: scripts on the page never see it. */
 import { cookies } from "next/headers";
 import { isProduction } from "@/lib/config";
+import { REMEMBER_COOKIE } from "@/lib/mfa/remembered-devices";
 import { CHALLENGE_TTL_SECONDS } from "./challenge";
 
 export const CHALLENGE_COOKIE = "login_challenge";
@@ -21,4 +22,13 @@ export async function readChallengeToken() {
 
 export async function clearChallengeCookie() {
   (await cookies()).delete(CHALLENGE_COOKIE);
+}
+
+/** The remembered-device token (lib/mfa/remembered-devices.ts), kept as long as the device is remembered. */
+export async function readRememberedDeviceToken() {
+  return (await cookies()).get(REMEMBER_COOKIE)?.value ?? null;
+}
+
+export async function setRememberedDeviceCookie(token: string, expiresAt: Date) {
+  (await cookies()).set(REMEMBER_COOKIE, token, { httpOnly: true, sameSite: "lax", secure: isProduction(), path: "/", expires: expiresAt });
 }

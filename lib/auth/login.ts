@@ -15,6 +15,7 @@ import type { Db } from "@/lib/db/client";
 import { users, organizations } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { usableFactors } from "@/lib/mfa/factors";
+import { isRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { mfaRequirement } from "@/lib/mfa/policy";
 import { verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
@@ -60,7 +61,11 @@ async function auditLocked(db: Db, email: string, limit: "account" | "address", 
   if (user) await audit(db, { orgId: user.orgId, event: "login.locked", targetUserId: user.id, detail: { limit }, meta });
 }
 
-export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta) {
+/**
+ * `rememberedDeviceToken`: the browser's remembered-device cookie, if any. When it is a live remembered
+ * device of this user, the second factor is skipped (never the password: this runs after it).
+ */
+export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta, rememberedDeviceToken?: string | null) {
   const accountKey = keys.passwordAccount(input.email);
   const ipKey = keys.passwordIp(meta.ip);
   for (const [key, limit] of [
@@ -96,12 +101,12 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
 
   await resetAttempts(db, accountKey);
   await releaseAttempt(db, ipKey);
-  const step = await nextLoginStep(db, row.user, row.org);
-  const { token } = await createChallenge(db, {
-    userId: row.user.id,
-    orgId: row.user.orgId,
-    completedMethod: step === "done" ? "password" : null,
-    meta,
-  });
+  let step = await nextLoginStep(db, row.user, row.org);
+  let method: string | null = step === "done" ? "password" : null;
+  if (step === "mfa" && (await isRememberedDevice(db, { id: row.user.id, org: row.org }, rememberedDeviceToken))) {
+    step = "done";
+    method = "remembered";
+  }
+  const { token } = await createChallenge(db, { userId: row.user.id, orgId: row.user.orgId, completedMethod: method, meta });
   return { token, next: step };
 }

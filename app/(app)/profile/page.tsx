@@ -4,6 +4,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { NameForm, PasswordForm } from "./profile-forms";
 import { TwoFactorSection } from "./two-factor/section";
 import { LoginHistory } from "./login-history";
+import { RememberedDevices } from "./remembered-devices";
 import { ActiveSessions } from "./sessions";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -42,6 +43,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <PasswordForm />
         </Card>
         <TwoFactorSection user={user} />
+        <RememberedDevices user={user} />
         <Card>
           <ActiveSessions user={user} />
         </Card>

@@ -1,16 +1,32 @@
 "use server";
+import { z } from "zod";
 import { challengeAction } from "@/lib/action";
+import type { LiveChallenge } from "@/lib/auth/challenge";
+import { setRememberedDeviceCookie } from "@/lib/auth/challenge-cookie";
+import type { RequestMeta } from "@/lib/request-context";
+import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { getDb } from "@/lib/db/client";
 import { emailLoginSchema, sendLoginEmailCode, sendLoginCodeSchema, verifyEmailLogin } from "@/lib/mfa/email-factor";
 import { recoveryLoginSchema, totpLoginSchema, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 
-export const verifyTotpAction = challengeAction(totpLoginSchema, async (input, { challenge, meta }) => {
+/** The "Don't ask again on this browser" checkbox, honoured only after the second factor has passed. */
+const remember = { remember: z.literal("on").optional() };
+
+async function rememberIfAsked(asked: string | undefined, challenge: LiveChallenge, meta: RequestMeta) {
+  if (asked !== "on") return;
+  const device = await rememberDevice(await getDb(), { ...challenge.user, org: challenge.org }, meta);
+  if (device) await setRememberedDeviceCookie(device.token, device.expiresAt);
+}
+
+export const verifyTotpAction = challengeAction(totpLoginSchema.extend(remember), async (input, { challenge, meta }) => {
   await verifyTotpLogin(await getDb(), challenge, input, meta);
+  await rememberIfAsked(input.remember, challenge, meta);
   return { ok: true };
 });
 
-export const verifyRecoveryAction = challengeAction(recoveryLoginSchema, async (input, { challenge, meta }) => {
+export const verifyRecoveryAction = challengeAction(recoveryLoginSchema.extend(remember), async (input, { challenge, meta }) => {
   const result = await verifyRecoveryLogin(await getDb(), challenge, input, meta);
+  await rememberIfAsked(input.remember, challenge, meta);
   return { ok: true, data: { remaining: result.remaining, low: result.low } };
 });
 
@@ -23,7 +39,8 @@ export const sendEmailCodeAction = challengeAction(sendLoginCodeSchema, async (i
   return { ok: true, data: result };
 });
 
-export const verifyEmailAction = challengeAction(emailLoginSchema, async (input, { challenge, meta }) => {
+export const verifyEmailAction = challengeAction(emailLoginSchema.extend(remember), async (input, { challenge, meta }) => {
   await verifyEmailLogin(await getDb(), challenge, input, meta);
+  await rememberIfAsked(input.remember, challenge, meta);
   return { ok: true };
 });

@@ -1,11 +1,25 @@
 "use client";
-import { startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { createContext, startTransition, useActionState, useContext, useEffect, useRef, useState } from "react";
 import { CodeField } from "@/components/code-field";
 import { completeLogin } from "@/components/complete-login";
 import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
 import { sendEmailCodeAction, verifyEmailAction, verifyRecoveryAction, verifyTotpAction } from "./actions";
+
+/** Days a browser may be remembered (the organisation's setting); 0 hides the option. */
+const RememberDays = createContext(0);
+
+function RememberCheckbox() {
+  const days = useContext(RememberDays);
+  if (days <= 0) return null;
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="checkbox" name="remember" value="on" className="h-4 w-4" />
+      Don&apos;t ask again on this browser for {days} day{days === 1 ? "" : "s"}
+    </label>
+  );
+}
 
 const FINISH_ERROR = "Your sign-in could not be completed. Please sign in again.";
 
@@ -23,11 +37,13 @@ export function VerifyForms({
   callbackUrl,
   hasTotp,
   email = null,
+  rememberDays = 0,
   children,
 }: {
   callbackUrl: string;
   hasTotp: boolean;
   email?: EmailOption;
+  rememberDays?: number;
   children?: React.ReactNode;
 }) {
   const [mode, setMode] = useState<Mode>(hasTotp ? "totp" : email ? "email" : "recovery");
@@ -36,6 +52,7 @@ export function VerifyForms({
   if (email && mode !== "email") switches.push({ to: "email", label: "Email me a code" });
   if (mode !== "recovery") switches.push({ to: "recovery", label: "Use a recovery code instead" });
   return (
+    <RememberDays.Provider value={rememberDays}>
     <div className="space-y-6">
       {mode === "totp" ? (
         <TotpForm callbackUrl={callbackUrl} />
@@ -55,6 +72,7 @@ export function VerifyForms({
         </div>
       )}
     </div>
+    </RememberDays.Provider>
   );
 }
 
@@ -111,7 +129,9 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
         {sendMessage}
         <FormMessage state={state} />
         <CodeField state={state} label="Code from the email" autoFocus />
-        <SubmitButton className="w-full" pendingText="Verifying…">
+        <RememberCheckbox />
+        <RememberCheckbox />
+      <SubmitButton className="w-full" pendingText="Verifying…">
           Verify code
         </SubmitButton>
       </form>
@@ -141,6 +161,7 @@ function TotpForm({ callbackUrl }: { callbackUrl: string }) {
       <p className="text-sm text-slate-600 dark:text-slate-400">Open your authenticator app and enter the 6-digit code for this account.</p>
       <FormMessage state={state} />
       <CodeField state={state} label="Authentication code" autoFocus />
+      <RememberCheckbox />
       <SubmitButton className="w-full" pendingText="Verifying…">
         Verify
       </SubmitButton>
@@ -183,6 +204,7 @@ function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
       <p className="text-sm text-slate-600 dark:text-slate-400">Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.</p>
       <FormMessage state={state} />
       <Field label="Recovery code" name="code" autoComplete="off" spellCheck={false} placeholder="xxxx-xxxx-xxxx-xxxx" required state={state} autoFocus />
+      <RememberCheckbox />
       <SubmitButton className="w-full" pendingText="Verifying…">
         Verify recovery code
       </SubmitButton>

@@ -1,0 +1,92 @@
+/**
+ * "Don't ask again on this browser for N days". The browser keeps a random token (httpOnly cookie);
+ * the database keeps its SHA-256, the user, the expiry, the browser and last use. A remembered browser
+ * skips only the second factor, never the password, and only while the organisation allows it
+ * (remember-device days > 0). Changing the password, removing a factor and an admin's "Remove 2FA"
+ * delete every remembered device of the user.
+ */
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "@/lib/audit";
+import { randomToken, sha256 } from "@/lib/crypto";
+import type { Executor } from "@/lib/db/client";
+import { rememberedDevices } from "@/lib/db/schema";
+import { notFound } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/request-context";
+import { describeUserAgent } from "@/lib/user-agent";
+import type { MfaActor } from "./actor";
+import { notifyUser } from "./notify";
+
+export const REMEMBER_COOKIE = "remembered_device";
+
+export type RememberedUser = { id: string; orgId: string; email: string; name: string; org: { name: string; rememberDeviceDays: number } };
+
+/** Creates a remembered device for the user; returns the raw token for the cookie and its expiry. */
+export async function rememberDevice(db: Executor, user: RememberedUser, meta: RequestMeta) {
+  const days = user.org.rememberDeviceDays;
+  if (!(days > 0)) return null;
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+  await db.insert(rememberedDevices).values({
+    userId: user.id,
+    orgId: user.orgId,
+    tokenHash: sha256(token),
+    userAgent: meta.userAgent,
+    ip: meta.ip,
+    expiresAt,
+  });
+  await audit(db, { orgId: user.orgId, event: "device.remembered", actorUserId: user.id, targetUserId: user.id, detail: { days }, meta });
+  await notifyUser(user, "device-remembered", {
+    device: describeUserAgent(meta.userAgent).text,
+    until: expiresAt.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * True when `token` is a live remembered device of this user, also bounded by the organisation's
+ * current setting (shortening it, or setting 0, takes effect at once). Records the use.
+ */
+export async function isRememberedDevice(db: Executor, user: { id: string; org: { rememberDeviceDays: number } }, token: string | null | undefined) {
+  const days = user.org.rememberDeviceDays;
+  if (!token || token.length > 200 || !(days > 0)) return false;
+  const rows = await db
+    .update(rememberedDevices)
+    .set({ lastUsedAt: sql`now()` })
+    .where(
+      and(
+        eq(rememberedDevices.tokenHash, sha256(token)),
+        eq(rememberedDevices.userId, user.id),
+        gt(rememberedDevices.expiresAt, sql`now()`),
+        gt(rememberedDevices.createdAt, sql`now() - make_interval(days => ${days})`),
+      ),
+    )
+    .returning({ id: rememberedDevices.id });
+  return rows.length === 1;
+}
+
+export async function listRememberedDevices(db: Executor, userId: string) {
+  return db
+    .select({
+      id: rememberedDevices.id,
+      userAgent: rememberedDevices.userAgent,
+      ip: rememberedDevices.ip,
+      createdAt: rememberedDevices.createdAt,
+      expiresAt: rememberedDevices.expiresAt,
+      lastUsedAt: rememberedDevices.lastUsedAt,
+    })
+    .from(rememberedDevices)
+    .where(and(eq(rememberedDevices.userId, userId), gt(rememberedDevices.expiresAt, sql`now()`)))
+    .orderBy(asc(rememberedDevices.createdAt));
+}
+
+export const forgetDeviceSchema = z.object({ deviceId: z.uuid({ error: "Unknown device." }) });
+
+export async function forgetDevice(db: Executor, actor: Pick<MfaActor, "id" | "orgId">, input: z.infer<typeof forgetDeviceSchema>, meta?: RequestMeta) {
+  const rows = await db
+    .delete(rememberedDevices)
+    .where(and(eq(rememberedDevices.id, input.deviceId), eq(rememberedDevices.userId, actor.id), eq(rememberedDevices.orgId, actor.orgId)))
+    .returning({ id: rememberedDevices.id });
+  if (rows.length === 0) throw notFound("That device");
+  await audit(db, { orgId: actor.orgId, event: "device.forgotten", actorUserId: actor.id, targetUserId: actor.id, meta });
+}
