@@ -8,19 +8,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${E2E_PORT:-3100}"
 log=".data/e2e-server-${port}.log"
+mkdir -p .data
 export PGLITE_DIR="$PWD/.data/e2e-pglite-${port}"
 export NEXT_DIST_DIR=".next-e2e-${port}"
 export NEXTAUTH_URL="http://localhost:${port}"
 export NEXTAUTH_SECRET="$(openssl rand -base64 32)"
 export ENCRYPTION_KEY="$(openssl rand -base64 32)"
 export DEV_MAILBOX=1
+# Kept so the log scan (scripts/scan-server-log.mjs) can prove these never appear in the output.
+printf 'NEXTAUTH_SECRET=%s\nENCRYPTION_KEY=%s\n' "$NEXTAUTH_SECRET" "$ENCRYPTION_KEY" > ".data/e2e-secrets-${port}"
 export E2E_BUILD=1
 # Next adds its build dir's type folders to the tsconfig it uses: give it a throwaway one.
 export NEXT_TSCONFIG="tsconfig.e2e-${port}.json"
 echo '{ "extends": "./tsconfig.json" }' > "$NEXT_TSCONFIG"
 unset DATABASE_URL
 rm -rf "$PGLITE_DIR"
-mkdir -p .data
 npx tsx scripts/db.ts setup 2>&1 | tee "$log"
 npx next build 2>&1 | tail -5 | tee -a "$log"
 exec npx next start --port "$port" 2>&1 | tee -a "$log"

@@ -42,6 +42,7 @@ else
 fi
 
 echo "── e2e (Playwright, Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$out/e2e.json" npx playwright test --reporter=list,json
+PLAYWRIGHT_JSON_OUTPUT_NAME="$out/e2e.json" E2E_PORT=3100 npx playwright test --reporter=list,json
+step server-log-scan node scripts/scan-server-log.mjs .data/e2e-server-3100.log .data/e2e-secrets-3100
 
 node scripts/test-summary.mjs "$out"
