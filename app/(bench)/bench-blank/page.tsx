@@ -1,0 +1,10 @@
+/**
+ * Baseline for `npm run bench` (first-load JavaScript): a page of this build with nothing interactive,
+ * so the bench can tell what the login and 2FA pages add to what every page ships. It renders nothing,
+ * reads nothing and needs no session (proxy.ts sends signed-out visitors to /login like any app page).
+ */
+export const metadata = { title: "Blank", robots: { index: false } };
+
+export default function BenchBlankPage() {
+  return null;
+}
