@@ -88,3 +88,14 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     expect(count!.n).toBe(1);
   });
 });
+
+describe("database unavailable", () => {
+  it("a refused connection is recognised as 'unavailable' (the app then shows its service-unavailable page)", async () => {
+    const { isDatabaseUnavailable } = await import("@/lib/db/client");
+    const down = postgres("postgres://postgres@127.0.0.1:1/none", { max: 1, connect_timeout: 2, onnotice: () => {} });
+    clients.push(down);
+    const error = await down`select 1`.catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isDatabaseUnavailable(new Error("syntax error"))).toBe(false);
+  });
+});
