@@ -14,6 +14,7 @@ import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import type { MfaActor } from "./actor";
 import { confirmTotpEnrolment, startTotpEnrolment, type confirmTotpSchema } from "./enrol-totp";
+import { confirmEmailEnrolment, startEmailEnrolment, type confirmEmailEnrolmentSchema, type startEmailEnrolmentSchema } from "./email-factor";
 import { usableFactors } from "./factors";
 import { mfaRequirement } from "./policy";
 
@@ -45,6 +46,20 @@ export async function confirmLoginTotpEnrolment(db: Db, challenge: LiveChallenge
   const result = await confirmTotpEnrolment(db, challengeActor(challenge), input, meta);
   if (!(await completeChallenge(db, challenge.challenge.id, "totp"))) {
     throw new AppError("conflict", "Your authenticator was added, but this sign-in expired. Please sign in again.");
+  }
+  return result;
+}
+
+export async function startLoginEmailEnrolment(db: Db, challenge: LiveChallenge, input: z.infer<typeof startEmailEnrolmentSchema>) {
+  await assertNeeded(db, challenge);
+  return startEmailEnrolment(db, challengeActor(challenge), input);
+}
+
+export async function confirmLoginEmailEnrolment(db: Db, challenge: LiveChallenge, input: z.infer<typeof confirmEmailEnrolmentSchema>, meta: RequestMeta) {
+  await assertNeeded(db, challenge);
+  const result = await confirmEmailEnrolment(db, challengeActor(challenge), input, meta);
+  if (!(await completeChallenge(db, challenge.challenge.id, "email"))) {
+    throw new AppError("conflict", "Email codes were set up, but this sign-in expired. Please sign in again.");
   }
   return result;
 }

@@ -3,7 +3,14 @@ import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { confirmLoginTotpEnrolment, loginEnrolmentState, skipLoginEnrolment, startLoginTotpEnrolment } from "@/lib/mfa/login-enrolment";
+import {
+  confirmLoginEmailEnrolment,
+  confirmLoginTotpEnrolment,
+  loginEnrolmentState,
+  skipLoginEnrolment,
+  startLoginEmailEnrolment,
+  startLoginTotpEnrolment,
+} from "@/lib/mfa/login-enrolment";
 import { currentTotp } from "@/lib/mfa/totp";
 import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
 
@@ -75,6 +82,23 @@ describe("2FA required at login", () => {
     const e = await rejection(skipLoginEnrolment(db, after.challenge, meta));
     expect(e.message).toMatch(/can no longer be skipped/);
     expect(await consumeChallenge(db, after.token, meta)).toBeNull();
+  });
+
+  it("when only email codes are allowed, the user enrols by an emailed code at login and the login completes", async () => {
+    const db = await getDb();
+    const { org } = await orgWithAdmin({ allowTotp: false, allowEmail: true });
+    const agent = await createUser(org.id, { mfaEnforced: true });
+    const { token, next, challenge } = await login(agent.email);
+    expect(next).toBe("enrol");
+    expect((await rejection(startLoginTotpEnrolment(db, challenge))).code).toBe("forbidden"); // apps not allowed
+    const started = await startLoginEmailEnrolment(db, challenge, { name: "Work email" });
+    const { listDevMail } = await import("@/lib/mail/dev-mailbox");
+    const [mail] = await listDevMail(db, { to: agent.email, limit: 1 });
+    const code = /^\s*(\d{6})\s*$/m.exec(mail!.text)![1]!;
+    await rejection(confirmLoginEmailEnrolment(db, challenge, { factorId: started.factorId, code: code === "000000" ? "111111" : "000000" }, meta));
+    const result = await confirmLoginEmailEnrolment(db, challenge, { factorId: started.factorId, code }, meta);
+    expect(result.recoveryCodes).toHaveLength(10);
+    expect((await consumeChallenge(db, token, meta))?.method).toBe("email");
   });
 
   it("members of an organisation without the requirement are not asked", async () => {

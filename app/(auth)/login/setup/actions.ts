@@ -2,7 +2,8 @@
 import { challengeAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
 import { confirmTotpSchema } from "@/lib/mfa/enrol-totp";
-import { confirmLoginTotpEnrolment, skipLoginEnrolment } from "@/lib/mfa/login-enrolment";
+import { confirmEmailEnrolmentSchema, startEmailEnrolmentSchema } from "@/lib/mfa/email-factor";
+import { confirmLoginEmailEnrolment, confirmLoginTotpEnrolment, skipLoginEnrolment, startLoginEmailEnrolment } from "@/lib/mfa/login-enrolment";
 import { z } from "zod";
 
 export const confirmSetupTotpAction = challengeAction(confirmTotpSchema, async (input, { challenge, meta }) => {
@@ -13,4 +14,14 @@ export const confirmSetupTotpAction = challengeAction(confirmTotpSchema, async (
 export const skipSetupAction = challengeAction(z.object({}), async (_input, { challenge, meta }) => {
   await skipLoginEnrolment(await getDb(), challenge, meta);
   return { ok: true };
+});
+
+export const sendSetupEmailCodeAction = challengeAction(startEmailEnrolmentSchema, async (input, { challenge }) => {
+  const started = await startLoginEmailEnrolment(await getDb(), challenge, input);
+  return { ok: true, data: { factorId: started.factorId } };
+});
+
+export const confirmSetupEmailAction = challengeAction(confirmEmailEnrolmentSchema, async (input, { challenge, meta }) => {
+  const result = await confirmLoginEmailEnrolment(await getDb(), challenge, input, meta);
+  return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
 });

@@ -6,7 +6,8 @@ import { getDb } from "@/lib/db/client";
 import { loginEnrolmentState, startLoginTotpEnrolment } from "@/lib/mfa/login-enrolment";
 import { formatGraceDay, isMethodAllowed, lastGraceDay } from "@/lib/mfa/policy";
 import { safeCallbackUrl } from "@/lib/urls";
-import { SetupTotp, SkipSetup } from "./setup-client";
+import { maskEmail } from "@/lib/mfa/email-shared";
+import { SetupEmail, SetupTotp, SkipSetup } from "./setup-client";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 export const dynamic = "force-dynamic";
@@ -27,6 +28,7 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
     );
   }
   const totpAllowed = isMethodAllowed(challenge.org, "totp");
+  const emailAllowed = isMethodAllowed(challenge.org, "email");
   const enrolment = totpAllowed ? await startLoginTotpEnrolment(db, challenge) : null;
   const until = state.graceUntil ? formatGraceDay(lastGraceDay(state.graceUntil)) : null;
   return (
@@ -42,11 +44,21 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
             <SkipSetup callbackUrl={callbackUrl} until={until} />
           </div>
         )}
-        {enrolment ? (
-          <SetupTotp factorId={enrolment.factorId} uri={enrolment.uri} formattedSecret={enrolment.formattedSecret} orgName={challenge.org.name} callbackUrl={callbackUrl} />
-        ) : (
-          <p className="text-sm">Your organisation does not allow authenticator apps. Ask your administrator which method to use.</p>
+        {enrolment && (
+          <section aria-labelledby="setup-app">
+            <h2 id="setup-app" className="mb-4 font-semibold">Authenticator app (recommended)</h2>
+            <SetupTotp factorId={enrolment.factorId} uri={enrolment.uri} formattedSecret={enrolment.formattedSecret} orgName={challenge.org.name} callbackUrl={callbackUrl} />
+          </section>
         )}
+        {emailAllowed && (
+          <details className="mt-8 border-t border-slate-200 pt-6 dark:border-slate-800" open={!enrolment}>
+            <summary className="cursor-pointer font-semibold">{enrolment ? "No phone? Use email codes instead" : "Email codes"}</summary>
+            <div className="mt-4">
+              <SetupEmail address={maskEmail(challenge.user.email)} orgName={challenge.org.name} callbackUrl={callbackUrl} suggestApp={false} />
+            </div>
+          </details>
+        )}
+        {!enrolment && !emailAllowed && <p className="text-sm">Your organisation allows no second-factor method yet. Ask your administrator.</p>}
       </Card>
     </div>
   );

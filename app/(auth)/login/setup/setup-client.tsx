@@ -4,7 +4,8 @@ import { completeLogin } from "@/components/complete-login";
 import { FormMessage, SubmitButton } from "@/components/form";
 import { TotpEnrolment } from "@/components/totp-enrolment";
 import type { ActionState } from "@/lib/action";
-import { confirmSetupTotpAction, skipSetupAction } from "./actions";
+import { EmailEnrolment } from "@/components/email-enrolment";
+import { confirmSetupEmailAction, confirmSetupTotpAction, sendSetupEmailCodeAction, skipSetupAction } from "./actions";
 
 const FINISH_ERROR = "Your sign-in could not be completed. Please sign in again.";
 
@@ -38,5 +39,25 @@ export function SkipSetup({ callbackUrl, until }: { callbackUrl: string; until: 
         Skip until {until}
       </SubmitButton>
     </form>
+  );
+}
+
+export function SetupEmail({ address, orgName, callbackUrl, suggestApp }: { address: string; orgName: string; callbackUrl: string; suggestApp: boolean }) {
+  const [error, setError] = useState<string>();
+  return (
+    <>
+      {error && <FormMessage state={{ ok: false, error }} />}
+      <EmailEnrolment
+        address={address}
+        orgName={orgName}
+        suggestApp={suggestApp}
+        sendAction={sendSetupEmailCodeAction}
+        confirmAction={confirmSetupEmailAction}
+        finishLabel="Continue"
+        onFinished={async () => {
+          if (!(await completeLogin(callbackUrl))) setError(FINISH_ERROR);
+        }}
+      />
+    </>
   );
 }
