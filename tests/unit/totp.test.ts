@@ -1,10 +1,13 @@
 import fs from "node:fs";
+import path from "node:path";
 import { generate } from "otplib";
 import { describe, expect, it } from "vitest";
 import { checkTotp, currentTotp, formatSecret, newTotpSecret, otpauthUri } from "@/lib/mfa/totp";
 import { newRecoveryCode, normaliseRecoveryCode } from "@/lib/mfa/recovery";
 
-const vectors = JSON.parse(fs.readFileSync(new URL("../../../shared/vectors/otp-test-vectors.json", import.meta.url), "utf8"));
+// The team's shared test vectors live in ../shared beside the project (SHARED_DIR overrides).
+const sharedDir = [process.env.SHARED_DIR, path.resolve(process.cwd(), "../shared"), "/work/shared"].find((d) => d && fs.existsSync(path.join(d, "vectors")));
+const vectors = JSON.parse(fs.readFileSync(path.join(sharedDir ?? "../shared", "vectors/otp-test-vectors.json"), "utf8"));
 const base32 = (ascii: string) => {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   let bits = "";
