@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
@@ -73,9 +74,12 @@ describe("2FA required at login", () => {
     expect(await loginEnrolmentState(db, before.challenge)).toMatchObject({ needed: true, canSkip: true });
     await skipLoginEnrolment(db, before.challenge, meta);
     expect((await consumeChallenge(db, before.token, meta))?.method).toBe("password");
+    const { auditEvents } = await import("@/lib/db/schema");
+    const { and } = await import("drizzle-orm");
+    const skipped = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, agent.id), eq(auditEvents.event, "mfa.enrolment.skipped")));
+    expect(skipped).toHaveLength(1);
 
     const { organizations } = await import("@/lib/db/schema");
-    const { eq } = await import("drizzle-orm");
     await db.update(organizations).set({ graceUntil: new Date(Date.now() - 1000) }).where(eq(organizations.id, org.id));
     const after = await login(agent.email);
     expect(after.next).toBe("enrol");
