@@ -6,7 +6,7 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/config";
 import type { Executor } from "@/lib/db/client";
-import { organizations, sessions, users } from "@/lib/db/schema";
+import { loginChallenges, organizations, sessions, users } from "@/lib/db/schema";
 import type { Role } from "@/lib/db/schema";
 
 export type SessionClaims = { uid: string; sid: string; ver: number };
@@ -115,4 +115,9 @@ export async function revokeOtherSessions(db: Executor, userId: string, keepSess
 export async function endAllSessions(db: Executor, userId: string) {
   await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
   await revokeOtherSessions(db, userId);
+}
+
+/** Logins in progress (password passed, session not yet created) end too: a completed one is a session in waiting. */
+export async function endPendingLogins(db: Executor, userId: string) {
+  await db.delete(loginChallenges).where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt)));
 }

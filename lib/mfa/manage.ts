@@ -7,7 +7,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
-import { revokeOtherSessions } from "@/lib/auth/sessions";
+import { endPendingLogins, revokeOtherSessions } from "@/lib/auth/sessions";
 import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors, recoveryCodes, rememberedDevices } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
@@ -39,6 +39,7 @@ async function ownFactor(db: Executor, actor: MfaActor, factorId: string) {
 
 async function endOtherAccess(tx: Executor, actor: MfaActor) {
   await revokeOtherSessions(tx, actor.id, actor.sessionId);
+  await endPendingLogins(tx, actor.id);
   await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, actor.id));
 }
 

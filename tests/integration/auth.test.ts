@@ -194,6 +194,17 @@ describe("sessions", () => {
   });
 });
 
+describe("logins in progress", () => {
+  it("a password change ends a completed login that was never turned into a session", async () => {
+    const db = await getDb();
+    const { admin } = await orgWithAdmin();
+    const current = await loginToSession(admin.email);
+    const { token } = await passwordStep(db, { email: admin.email, password: PASSWORD }, meta); // completed, not consumed
+    await changePassword(db, { id: admin.id, orgId: admin.orgId, sessionId: current.claims.sid }, { currentPassword: PASSWORD, newPassword: "yet another passphrase", confirmPassword: "yet another passphrase" });
+    expect(await consumeChallenge(db, token, meta)).toBeNull();
+  });
+});
+
 describe("sign-up and profile", () => {
   it("creates an organisation with its first admin, hashing the password with argon2id (m=19456, t=2, p=1)", async () => {
     const db = await getDb();

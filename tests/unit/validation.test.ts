@@ -63,3 +63,14 @@ describe("2FA requirement", () => {
     expect(minutesText(1)).toBe("1 minute");
   });
 });
+
+describe("client address", () => {
+  it("takes the address our proxy appended, not what the client wrote in X-Forwarded-For", async () => {
+    const { clientAddress } = await import("@/lib/request-context");
+    const h = (v: string) => new Headers({ "x-forwarded-for": v });
+    expect(clientAddress(h("198.51.100.7, 203.0.113.5"))).toBe("203.0.113.5");
+    expect(clientAddress(h("203.0.113.5"))).toBe("203.0.113.5");
+    expect(clientAddress(h("1.1.1.1, 2.2.2.2, 203.0.113.5, 10.0.0.2"), 2)).toBe("203.0.113.5");
+    expect(clientAddress(new Headers())).toBeNull();
+  });
+});
