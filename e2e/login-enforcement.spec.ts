@@ -140,3 +140,27 @@ test("with 2FA required for everyone and a grace date, an agent skips; once the 
   await expect(member.getByRole("button", { name: /Skip until/ })).toHaveCount(0);
   await context.close();
 });
+
+test("when only email codes are allowed, a required agent enrols by emailed code at first login", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await signUpFreshAdmin(page, "emailonly");
+  const admin = new AdminPage(page);
+  await admin.gotoSettings();
+  await page.getByLabel("Authenticator app").uncheck();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("form-success")).toContainText("Settings saved.");
+  const { email, password, member, context } = await inviteAndAccept(page, browser, { name: "Eli Email", requireMfa: true });
+
+  await submitPassword(member, email, password);
+  await expect(member.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
+  await expect(member.getByTestId("totp-qr")).toHaveCount(0);
+  const twoFactor = new TwoFactorPage(member);
+  const code = await twoFactor.sendEmailEnrolmentCode(member.request, email, "Work email");
+  await member.screenshot({ path: "e2e/screenshots/login-setup-email.png", fullPage: true });
+  await twoFactor.confirmEmailEnrolment(code);
+  await expect(member.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  await member.getByLabel("I have saved these recovery codes").check();
+  await member.getByRole("button", { name: "Continue" }).click();
+  await expect(member.getByTestId("home-name")).toHaveText("Eli Email");
+  await context.close();
+});

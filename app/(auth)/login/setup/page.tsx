@@ -51,7 +51,7 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
           </section>
         )}
         {emailAllowed && (
-          <details className="mt-8 border-t border-slate-200 pt-6 dark:border-slate-800" open={!enrolment}>
+          <details className={enrolment ? "mt-8 border-t border-slate-200 pt-6 dark:border-slate-800" : ""} open={!enrolment}>
             <summary className="cursor-pointer font-semibold">{enrolment ? "No phone? Use email codes instead" : "Email codes"}</summary>
             <div className="mt-4">
               <SetupEmail address={maskEmail(challenge.user.email)} orgName={challenge.org.name} callbackUrl={callbackUrl} suggestApp={false} />
