@@ -7,7 +7,8 @@ import { hashPassword } from "@/lib/passwords";
 export const PASSWORD = "correct horse battery";
 let cachedHash: Promise<string> | undefined;
 
-export const meta = { ip: "203.0.113.9", userAgent: "vitest" };
+/** One client address per test file: files share the PostgreSQL test database, and with it the per-address login limit. */
+export const meta = { ip: `test-${randomUUID().slice(0, 8)}`, userAgent: "vitest" };
 export const uniqueEmail = (prefix = "user") => `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
 
 export async function createOrg(values: Partial<typeof organizations.$inferInsert> = {}) {
