@@ -18,7 +18,9 @@ for (const name of ["vitest-pglite", "vitest-postgres"]) {
   const r = read(`${name}.json`);
   if (!r) { failed++; lines.push(`${name}: no report (crashed)`); continue; }
   const s = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  const bad = r.numFailedTests + (r.numFailedTestSuites ?? 0) + (r.numRuntimeErrorTestSuites ?? 0);
+  // Failed tests, plus files that failed without a failing test (e.g. an import error): counted once each.
+  const fileErrors = (r.testResults ?? []).filter((t) => t.status === "failed" && !(t.assertionResults ?? []).some((a) => a.status === "failed")).length;
+  const bad = r.numFailedTests + fileErrors;
   passed += r.numPassedTests; failed += bad; skipped += s;
   lines.push(`${name}: ${r.numPassedTests} passed, ${bad} failed, ${s} skipped`);
 }
