@@ -21,7 +21,6 @@
 import { and, desc, eq, gt, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { keys, minutesText, reserveAttempt, resetAttempts, retryAfter, type Limit } from "@/lib/attempts";
-import { audit } from "@/lib/audit";
 import type { LiveChallenge } from "@/lib/auth/challenge";
 import { randomDigits, sha256 } from "@/lib/crypto";
 import type { Db, Executor } from "@/lib/db/client";
@@ -43,7 +42,7 @@ import {
   type SendLoginCodeResult,
 } from "./email-shared";
 import { isMethodAllowed } from "./policy";
-import { replaceRecoveryCodes } from "./recovery";
+import { onFactorConfirmed } from "./factors";
 import {
   LOCKED_MESSAGE,
   completeWithFactor,
@@ -253,20 +252,7 @@ export async function confirmEmailEnrolment(db: Db, actor: MfaActor, input: z.in
       .returning({ id: mfaFactors.id, name: mfaFactors.name });
     if (!factor) throw new AppError("conflict", EMAIL_ALREADY_SET_UP);
     await tx.delete(emailCodes).where(and(scopeCondition(scope), ne(emailCodes.id, used.id)));
-    const confirmed = await tx
-      .select({ id: mfaFactors.id })
-      .from(mfaFactors)
-      .where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)));
-    const first = confirmed.length === 1;
-    const recoveryCodes = first ? await replaceRecoveryCodes(tx, actor.id) : null;
-    await audit(tx, {
-      orgId: actor.orgId,
-      event: "mfa.factor.added",
-      actorUserId: actor.id,
-      targetUserId: actor.id,
-      detail: { type: "email", name: factor.name, first },
-      meta,
-    });
+    const { first, recoveryCodes } = await onFactorConfirmed(tx, actor, { type: "email", name: factor.name }, meta);
     return { factorId: factor.id, factorName: factor.name, recoveryCodes, first };
   });
   if (!result) throw fieldError("code", WRONG_EMAIL_CODE);

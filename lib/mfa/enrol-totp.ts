@@ -3,9 +3,8 @@
  * it becomes active only when a valid code from the app confirms it. The first factor comes with ten
  * recovery codes, returned once.
  */
-import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { audit } from "@/lib/audit";
 import { decrypt, encrypt } from "@/lib/crypto";
 import type { Db } from "@/lib/db/client";
 import { mfaFactors } from "@/lib/db/schema";
@@ -13,7 +12,7 @@ import { AppError, fieldError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import type { MfaActor } from "./actor";
 import { isMethodAllowed } from "./policy";
-import { replaceRecoveryCodes } from "./recovery";
+import { onFactorConfirmed } from "./factors";
 import { checkTotp, formatSecret, issuerFor, newTotpSecret, otpauthUri } from "./totp";
 import { notifyUser } from "./notify";
 
@@ -84,20 +83,7 @@ export async function confirmTotpEnrolment(db: Db, actor: MfaActor, input: z.inf
       .where(and(eq(mfaFactors.id, pending.id), isNull(mfaFactors.confirmedAt)))
       .returning({ id: mfaFactors.id });
     if (!activated) throw new AppError("conflict", "This authenticator is already set up.");
-    const confirmed = await tx
-      .select({ id: mfaFactors.id })
-      .from(mfaFactors)
-      .where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)));
-    const first = confirmed.length === 1;
-    const recoveryCodes = first ? await replaceRecoveryCodes(tx, actor.id) : null;
-    await audit(tx, {
-      orgId: actor.orgId,
-      event: "mfa.factor.added",
-      actorUserId: actor.id,
-      targetUserId: actor.id,
-      detail: { type: "totp", name: input.name, first },
-      meta,
-    });
+    const { first, recoveryCodes } = await onFactorConfirmed(tx, actor, { type: "totp", name: input.name }, meta);
     return { factorId: pending.id, recoveryCodes, first };
   });
   await notifyUser(actor, result.first ? "mfa-enabled" : "factor-added", { factorName: input.name, type: "totp" });

@@ -2,7 +2,10 @@
 import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
+import { audit } from "@/lib/audit";
+import type { RequestMeta } from "@/lib/request-context";
 import { allowedMethods, type PolicyOrg } from "./policy";
+import { replaceRecoveryCodes } from "./recovery";
 
 export async function listFactors(db: Executor, userId: string) {
   return db
@@ -30,4 +33,31 @@ export async function remainingRecoveryCodes(db: Executor, userId: string) {
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
   return rows.length;
+}
+
+/**
+ * Inside the transaction that confirmed a factor: the first confirmed factor of the user gets a fresh
+ * set of recovery codes (returned once), and the addition is audited. Shared by every factor type.
+ */
+export async function onFactorConfirmed(
+  tx: Executor,
+  actor: { id: string; orgId: string },
+  factor: { type: "totp" | "email"; name: string },
+  meta?: RequestMeta,
+) {
+  const confirmed = await tx
+    .select({ id: mfaFactors.id })
+    .from(mfaFactors)
+    .where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)));
+  const first = confirmed.length === 1;
+  const recoveryCodes = first ? await replaceRecoveryCodes(tx, actor.id) : null;
+  await audit(tx, {
+    orgId: actor.orgId,
+    event: "mfa.factor.added",
+    actorUserId: actor.id,
+    targetUserId: actor.id,
+    detail: { type: factor.type, name: factor.name, first },
+    meta,
+  });
+  return { first, recoveryCodes };
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { Card, TextLink } from "@/components/ui";
+import { SignInExpired } from "@/components/sign-in-expired";
+import { Card } from "@/components/ui";
 import { findChallenge } from "@/lib/auth/challenge";
 import { readChallengeToken } from "@/lib/auth/challenge-cookie";
 import { getDb } from "@/lib/db/client";
@@ -18,14 +19,7 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
   const challenge = await findChallenge(db, await readChallengeToken());
   const state = challenge ? await loginEnrolmentState(db, challenge) : null;
   if (!challenge || !state?.needed) {
-    return (
-      <Card>
-        <h1 className="mb-2 text-xl font-semibold">Sign-in expired</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          Your sign-in has expired or was already used. <TextLink href="/login">Sign in again</TextLink>.
-        </p>
-      </Card>
-    );
+    return <SignInExpired />;
   }
   const totpAllowed = isMethodAllowed(challenge.org, "totp");
   const emailAllowed = isMethodAllowed(challenge.org, "email");

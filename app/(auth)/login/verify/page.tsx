@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { SignInExpired } from "@/components/sign-in-expired";
 import { Card, TextLink } from "@/components/ui";
 import { findChallenge } from "@/lib/auth/challenge";
 import { readChallengeToken } from "@/lib/auth/challenge-cookie";
@@ -17,14 +18,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   const db = await getDb();
   const challenge = await findChallenge(db, await readChallengeToken());
   if (!challenge || challenge.challenge.completedAt) {
-    return (
-      <Card>
-        <h1 className="mb-2 text-xl font-semibold">Sign-in expired</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          Your sign-in has expired or was already used. <TextLink href="/login">Sign in again</TextLink>.
-        </p>
-      </Card>
-    );
+    return <SignInExpired />;
   }
   const factors = await usableFactors(db, challenge.user.id, challenge.org);
   const hasTotp = factors.some((f) => f.type === "totp");
