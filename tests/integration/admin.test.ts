@@ -23,7 +23,6 @@ import {
   users,
   type FactorType,
 } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
 import { graceUntilFromLastDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { sha256 } from "@/lib/crypto";
 import { verifyPassword } from "@/lib/passwords";
@@ -42,18 +41,9 @@ import {
 } from "@/lib/admin/member-actions";
 import { INVALID_INVITATION, acceptInvitation, addMember, findInvitation, resendInvitation } from "@/lib/admin/invitations";
 import { operatorReset2fa } from "@/lib/admin/reset";
-import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, rejection } from "./factories";
 
 const BASE_URL = "http://guardian.test";
-
-async function rejection(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 async function addFactor(user: { id: string; orgId: string }, type: FactorType = "totp", confirmed = true) {
   const db = await getDb();

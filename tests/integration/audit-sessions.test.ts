@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { PASSWORD_ACCOUNT_LIMIT } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
-import { listAuditEvents, loginHistory, parseAuditSearchParams } from "@/lib/audit-queries";
+import { listAuditEvents, loginHistory, parseAuditSearchParams } from "@/lib/audit/queries";
 import { consumeChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
 import { validateSession } from "@/lib/auth/sessions";

@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { signUp } from "@/lib/orgs/signup";
 import { changePassword } from "@/lib/users/profile";
 import { verifyPassword } from "@/lib/passwords";
-import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, rejection } from "./factories";
 
 async function loginToSession(email: string, password = PASSWORD, m = meta) {
   const db = await getDb();
@@ -19,15 +19,6 @@ async function loginToSession(email: string, password = PASSWORD, m = meta) {
   const result = await consumeChallenge(db, token, m);
   expect(result).not.toBeNull();
   return { claims: { uid: result!.user.id, sid: result!.sessionId, ver: result!.user.sessionVersion }, token };
-}
-
-async function rejection(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe("password step and login challenge", () => {

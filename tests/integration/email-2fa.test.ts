@@ -15,7 +15,6 @@ import { passwordStep } from "@/lib/auth/login";
 import { createSession, validateSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, emailCodes, loginChallenges, mfaFactors, recoveryCodes, type organizations, type users } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
 import { MailDeliveryError } from "@/lib/mail";
 import { listDevMail } from "@/lib/mail/dev-mailbox";
 import type { MfaActor } from "@/lib/mfa/actor";
@@ -36,7 +35,7 @@ import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, removeFactor } from "@/lib/mfa/manage";
 import { currentTotp } from "@/lib/mfa/totp";
 import { LOCKED_MESSAGE, WRONG_TOTP, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
 
 type User = typeof users.$inferSelect;
 type Org = typeof organizations.$inferSelect;
@@ -120,15 +119,6 @@ function latestCode(to: string, subject: RegExp) {
 }
 const SIGN_IN = /sign-in code/;
 const ENROL = /Confirm email codes/;
-
-async function rejection(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 /** Makes the user's codes look older than the cooldown (the test must not sleep 30 s). */
 async function pastCooldown(userId: string) {

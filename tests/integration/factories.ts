@@ -1,7 +1,9 @@
 /** Test data: each call makes a new organisation or user with unique emails, so files never collide. */
 import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { organizations, users, type Role } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/passwords";
 
 export const PASSWORD = "correct horse battery";
@@ -31,4 +33,14 @@ export async function orgWithAdmin(orgValues: Partial<typeof organizations.$infe
   const org = await createOrg(orgValues);
   const admin = await createUser(org.id, { role: "admin", name: "Admin" });
   return { org, admin };
+}
+
+/** The AppError a use case rejected with (fails the test when it resolved, or threw something else). */
+export async function rejection(p: Promise<unknown>) {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
 }

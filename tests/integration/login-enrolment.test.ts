@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import {
   confirmLoginEmailEnrolment,
   confirmLoginTotpEnrolment,
@@ -13,16 +12,7 @@ import {
   startLoginTotpEnrolment,
 } from "@/lib/mfa/login-enrolment";
 import { currentTotp } from "@/lib/mfa/totp";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
-
-async function rejection(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
 
 async function login(email: string) {
   const db = await getDb();

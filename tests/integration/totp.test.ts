@@ -15,7 +15,7 @@ import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, disableMfa, regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/mfa/manage";
 import { LOCKED_MESSAGE, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 import { currentTotp } from "@/lib/mfa/totp";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
 
 type User = typeof users.$inferSelect;
 type Org = typeof organizations.$inferSelect;
@@ -24,15 +24,6 @@ const actorOf = (user: User, org: Org, sessionId?: string): MfaActor => ({ ...us
 const now = () => Math.floor(Date.now() / 1000);
 /** The code one step ahead: accepted (one step of drift) and always later than the step used at enrolment. */
 const nextCode = (secret: string) => currentTotp(secret, now() + 30);
-
-async function rejection(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 async function enrolledUser(values: Partial<User> = {}) {
   const db = await getDb();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeDetail, eventLabel, methodLabel } from "@/lib/audit-labels";
-import { parseAuditSearchParams } from "@/lib/audit-queries";
+import { describeDetail, eventLabel, methodLabel } from "@/lib/audit/labels";
+import { parseAuditSearchParams } from "@/lib/audit/queries";
 import { applySecurityHeaders, contentSecurityPolicy, createNonce, staticSecurityHeaders } from "@/lib/security-headers";
 import { describeUserAgent } from "@/lib/user-agent";
 

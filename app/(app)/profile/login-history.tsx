@@ -1,8 +1,8 @@
 /** Profile section: the user's recent sign-ins, failures and lockouts (from the audit log). */
 import { LocalTime } from "@/components/local-time";
 import { Badge, SectionTitle } from "@/components/ui";
-import { loginHistory, type LoginHistoryEntry } from "@/lib/audit-queries";
-import { methodLabel } from "@/lib/audit-labels";
+import { loginHistory, type LoginHistoryEntry } from "@/lib/audit/queries";
+import { methodLabel } from "@/lib/audit/labels";
 import type { CurrentUser } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { describeUserAgent } from "@/lib/user-agent";
