@@ -449,10 +449,11 @@ async function main() {
   const twofa = await cannon({ connections: 32, amount: measured.length, requests: [totpRequests(measured)] });
   const measuredTokens = measured.map((c) => lib.sha256(c.token));
   const lc = lib.schema.loginChallenges;
-  const [{ completed }] = await db
+  const [counted] = await db
     .select({ completed: sql<number>`count(*)::int` })
     .from(lc)
     .where(and(eq(lc.method, "totp"), inArray(lc.tokenHash, measuredTokens)));
+  const completed = counted?.completed ?? 0;
   raw.twofa = { ...twofa, completed };
   log(" ", summary(twofa), `challenges completed ${completed}/${measured.length}`);
 

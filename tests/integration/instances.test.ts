@@ -71,8 +71,8 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     const { org } = await signUp(db, { organization: "Durable Org", name: "Dee", email, password: PASSWORD }, meta);
     const killer = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
     clients.push(killer);
-    const [{ terminated }] = await killer`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recovery-test'`;
-    expect(terminated).toBeGreaterThanOrEqual(1);
+    const [killed] = await killer`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recovery-test'`;
+    expect(killed?.terminated).toBeGreaterThanOrEqual(1);
     // The next requests reconnect on their own; at most one in-flight query may fail meanwhile.
     let rows: { id: string }[] | undefined;
     for (let attempt = 0; attempt < 5 && !rows; attempt++) {
