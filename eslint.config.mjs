@@ -4,7 +4,35 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", ".data/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench/results.json", ".next-e2e*/**", "tsconfig.e2e-*.json"] },
+  {
+    rules: {
+      // One import statement per module, in a fixed order: node and packages, then "@/…", then relative.
+      "import/no-duplicates": "error",
+      "import/order": [
+        "error",
+        {
+          groups: ["builtin", "external", "internal", ["parent", "sibling", "index"]],
+          pathGroups: [{ pattern: "@/**", group: "internal" }],
+          pathGroupsExcludedImportTypes: ["builtin"],
+          "newlines-between": "never",
+          alphabetize: { order: "asc", caseInsensitive: true },
+        },
+      ],
+    },
+  },
+  {
+    ignores: [
+      ".next/**",
+      ".data/**",
+      "node_modules/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      "bench/results.json",
+      ".next-e2e*/**",
+      "tsconfig.e2e-*.json",
+    ],
+  },
 ];
 
 export default config;

@@ -30,6 +30,7 @@ step() { # step NAME COMMAND...: a pass/fail check counted as one test
 
 step typecheck npx tsc --noEmit
 step lint npx eslint . --max-warnings 0
+step format npx prettier --check . --log-level warn
 
 echo "── unit + integration (PGlite)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest-pglite.json"
