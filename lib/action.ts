@@ -13,7 +13,7 @@ import { getDb } from "@/lib/db/client";
 import type { CurrentUser } from "@/lib/auth/sessions";
 import { isDatabaseUnavailable } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { requestMeta, type RequestMeta } from "@/lib/request-context";
 
 export type FieldErrors = Record<string, string[] | undefined>;
@@ -21,7 +21,9 @@ export type FieldErrors = Record<string, string[] | undefined>;
 export type ActionState<T = undefined> = {
   ok?: boolean;
   message?: string;
+  /** What to show when `ok` is false; screens branch on `code`, never on this text. */
   error?: string;
+  code?: ErrorCode;
   fieldErrors?: FieldErrors;
   /** Non-secret fields as submitted, so a form can show them again after an error. */
   values?: Record<string, string>;
@@ -62,16 +64,16 @@ async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionSt
     if (error instanceof AppError) {
       // With field errors the message is shown beside the field; the form only points at it.
       const message = error.fieldErrors ? "Please correct the highlighted fields." : error.message;
-      return { ok: false, error: message, fieldErrors: error.fieldErrors, values };
+      return { ok: false, code: error.code, error: message, fieldErrors: error.fieldErrors, values };
     }
     if (isDatabaseUnavailable(error)) {
       console.error("[action] database unavailable");
-      return { ok: false, error: UNAVAILABLE_MESSAGE, values };
+      return { ok: false, code: "unavailable", error: UNAVAILABLE_MESSAGE, values };
     }
     // Log the kind of failure only: messages from the database may quote parameters.
     const e = error as Error;
     console.error(`[action] unexpected ${e?.name ?? "error"}: ${String(e?.message ?? "").split("\n")[0]?.slice(0, 200)}`);
-    return { ok: false, error: "Something went wrong. Please try again.", values };
+    return { ok: false, code: "internal", error: "Something went wrong. Please try again.", values };
   }
 }
 
@@ -82,6 +84,7 @@ function parse<S extends z.ZodType>(schema: S, raw: Record<string, unknown>) {
   return {
     state: {
       ok: false,
+      code: "validation",
       error: "Please correct the highlighted fields.",
       fieldErrors,
       values: safeValues(raw),
@@ -115,9 +118,9 @@ export function userAction<S extends z.ZodType, T = undefined>(
     const raw = toObject(input);
     return run(raw, async () => {
       const user = await getCurrentUser();
-      if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
-      if (user.mustEnrol && !options.enrolment) return { ok: false, error: ENROL_FIRST_MESSAGE };
-      if (options.role && user.role !== options.role) return { ok: false, error: "You do not have permission to do that." };
+      if (!user) return { ok: false, code: "session_ended", error: "Your session has ended. Please sign in again." };
+      if (user.mustEnrol && !options.enrolment) return { ok: false, code: "enrol_first", error: ENROL_FIRST_MESSAGE };
+      if (options.role && user.role !== options.role) return { ok: false, code: "forbidden", error: "You do not have permission to do that." };
       const parsed = parse(schema, raw);
       if (parsed.state) return parsed.state;
       return handler(parsed.data, { user, meta: await requestMeta() });
@@ -137,7 +140,7 @@ export function challengeAction<S extends z.ZodType, T = undefined>(schema: S, h
     const raw = toObject(input);
     return run(raw, async () => {
       const challenge = await findChallenge(await getDb(), await readChallengeToken());
-      if (!challenge) return { ok: false, error: CHALLENGE_EXPIRED_MESSAGE };
+      if (!challenge) return { ok: false, code: "challenge_expired", error: CHALLENGE_EXPIRED_MESSAGE };
       const parsed = parse(schema, raw);
       if (parsed.state) return parsed.state;
       return handler(parsed.data, { challenge, meta: await requestMeta() });

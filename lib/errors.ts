@@ -1,16 +1,33 @@
-/** Errors a use case raises on purpose: the message is safe to show to the user. */
-export type AppErrorCode =
-  | "bad_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "rate_limited"
-  | "unavailable";
+/**
+ * Errors a use case raises on purpose. The message is safe to show to the user; the code is what
+ * screens (and any API) branch on — never the message text. Each code has the HTTP status it means.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  /** Input failed its schema: `fieldErrors` says where. */
+  validation: 400,
+  unauthorized: 401,
+  /** The signed-in session is gone (signed out, expired, revoked). */
+  session_ended: 401,
+  /** The login in progress (password done, second step pending) is gone or used. */
+  challenge_expired: 401,
+  forbidden: 403,
+  /** The user must set up 2FA before doing anything else (S31). */
+  enrol_first: 403,
+  /** An admin must turn on their own 2FA before changing 2FA settings (S28, S32). */
+  own_2fa_required: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export class AppError extends Error {
   constructor(
-    public code: AppErrorCode,
+    public code: ErrorCode,
     message: string,
     public fieldErrors?: Record<string, string[]>,
   ) {
@@ -21,4 +38,4 @@ export class AppError extends Error {
 
 export const forbidden = () => new AppError("forbidden", "You do not have permission to do that.");
 export const notFound = (what = "That item") => new AppError("not_found", `${what} was not found.`);
-export const fieldError = (field: string, message: string) => new AppError("bad_request", message, { [field]: [message] });
+export const fieldError = (field: string, message: string) => new AppError("validation", message, { [field]: [message] });

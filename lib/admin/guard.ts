@@ -9,7 +9,9 @@ import { organizations, users } from "@/lib/db/schema";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { usableFactors } from "@/lib/mfa/factors";
 import type { PolicyOrg } from "@/lib/mfa/policy";
-import { NEEDS_OWN_2FA_MESSAGE } from "./messages";
+
+export const NEEDS_OWN_2FA_MESSAGE =
+  "Set up two-factor authentication on your own account first: your organisation requires it for changes to 2FA settings.";
 
 /** Who is acting: the signed-in user (id and organisation come from the validated session). */
 export type AdminActor = { id: string; orgId: string; sessionId?: string };
@@ -47,5 +49,5 @@ export async function hasActive2fa(db: Executor, userId: string, org: PolicyOrg)
  */
 export async function assertOwn2faIfRequired(db: Executor, actor: AdminActor, org: PolicyOrg) {
   if (!org.require2fa) return;
-  if (!(await hasActive2fa(db, actor.id, org))) throw new AppError("forbidden", NEEDS_OWN_2FA_MESSAGE);
+  if (!(await hasActive2fa(db, actor.id, org))) throw new AppError("own_2fa_required", NEEDS_OWN_2FA_MESSAGE);
 }

@@ -8,8 +8,10 @@ import { AppError, fieldError } from "@/lib/errors";
 import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
 import type { RequestMeta } from "@/lib/request-context";
 import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
-import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE } from "./messages";
 import { policyImpact, type MemberFactors } from "./policy-impact";
+
+export const NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE =
+  "Set up two-factor authentication on your own account before requiring it for everyone, so you cannot lock yourself out.";
 
 /** A checkbox: true from a boolean or the form value "on"/"true"; absent means false. */
 export const checkbox = z
@@ -118,7 +120,7 @@ export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, 
       if (await hasActive2fa(tx, actor.id, current)) {
         throw fieldError("require2fa", "Your own 2FA uses a method you are turning off: add an allowed method to your account first.");
       }
-      throw new AppError("forbidden", NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE);
+      throw new AppError("own_2fa_required", NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE);
     }
 
     const members = await memberFactorSummary(tx, current.id);

@@ -26,8 +26,8 @@ import {
 import { graceUntilFromLastDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { sha256 } from "@/lib/crypto";
 import { verifyPassword } from "@/lib/passwords";
-import { NEEDS_OWN_2FA_MESSAGE, NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE } from "@/lib/admin/messages";
-import { getPolicy, updatePolicy, type PolicyInput } from "@/lib/admin/settings";
+import { NEEDS_OWN_2FA_MESSAGE } from "@/lib/admin/guard";
+import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE, getPolicy, updatePolicy, type PolicyInput } from "@/lib/admin/settings";
 import { policyImpact } from "@/lib/admin/policy-impact";
 import { csvCell, exportMembersCsv, getMember, listMembers } from "@/lib/admin/members";
 import {
@@ -270,7 +270,7 @@ describe("organisation policy and its guardrails", () => {
     const db = await getDb();
     const { org, admin } = await orgWithAdmin();
     const error = await rejection(updatePolicy(db, { id: admin.id, orgId: org.id }, policy({ require2fa: true })));
-    expect(error.code).toBe("forbidden");
+    expect(error.code).toBe("own_2fa_required");
     expect(error.message).toBe(NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE);
     // A factor that is still being enrolled (unconfirmed) does not count.
     await addFactor(admin, "totp", false);
@@ -349,7 +349,7 @@ describe("organisation policy and its guardrails", () => {
       () => addMember(db, actor2, { name: "X", email: uniqueEmail("x"), role: "agent", requireMfa: true }, { baseUrl: BASE_URL }),
     ]) {
       const error = await rejection(attempt());
-      expect(error.code).toBe("forbidden");
+      expect(error.code).toBe("own_2fa_required");
       expect(error.message).toBe(NEEDS_OWN_2FA_MESSAGE);
     }
     // With active 2FA they may.

@@ -2,12 +2,10 @@
 import { useActionState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
-import { completeLogin } from "@/components/complete-login";
+import { finishLogin } from "@/components/complete-login";
 import type { ActionState } from "@/lib/action";
 import type { NextStep } from "@/lib/auth/login";
 import { submitPassword } from "./actions";
-
-export const FINISH_ERROR = "Your sign-in could not be completed. Please try again.";
 
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -17,7 +15,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     const query = `?callbackUrl=${encodeURIComponent(callbackUrl)}`;
     if (next === "mfa") router.push(`/login/verify${query}`);
     else if (next === "enrol") router.push(`/login/setup${query}`);
-    else if (next === "done" && !(await completeLogin(callbackUrl))) return { ok: false, error: FINISH_ERROR };
+    else if (next === "done") return finishLogin(callbackUrl);
     return result;
   }, {});
 

@@ -1,17 +1,14 @@
 "use client";
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
-import { completeLogin } from "@/components/complete-login";
+import { finishLogin } from "@/components/complete-login";
 import type { ActionState } from "@/lib/action";
 import { createOrganization } from "./actions";
 
 export function SignupForm() {
   const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
     const result = await createOrganization(prev, formData);
-    if (result.ok && !(await completeLogin("/profile?welcome=1"))) {
-      return { ok: false, error: "Your organisation was created, but signing you in failed. Please sign in." };
-    }
-    return result;
+    return result.ok ? finishLogin("/profile?welcome=1") : result;
   }, {});
   return (
     <form action={action} className="space-y-4" noValidate>

@@ -4,7 +4,6 @@ import Link from "next/link";
 import { useId } from "react";
 import { FormMessage, inputClass } from "@/components/form";
 import type { ActionState } from "@/lib/action";
-import { NEEDS_OWN_2FA_MESSAGE, NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE } from "@/lib/admin/messages";
 
 export function Checkbox({
   label,
@@ -98,7 +97,7 @@ export function Select({
 
 /** FormMessage, plus a link to the profile when the refusal is "set up your own 2FA first". */
 export function AdminFormMessage({ state }: { state?: ActionState<unknown> }) {
-  const needs2fa = !!state?.error && !state.ok && [NEEDS_OWN_2FA_MESSAGE, NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE].includes(state.error);
+  const needs2fa = state?.ok === false && state.code === "own_2fa_required";
   return (
     <div className="space-y-2">
       <FormMessage state={state} />

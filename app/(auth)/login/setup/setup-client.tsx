@@ -1,13 +1,11 @@
 "use client";
 import { useActionState, useState } from "react";
-import { completeLogin } from "@/components/complete-login";
+import { finishLogin, finishLoginIfOk } from "@/components/complete-login";
 import { FormMessage, SubmitButton } from "@/components/form";
 import { TotpEnrolment } from "@/components/totp-enrolment";
 import type { ActionState } from "@/lib/action";
 import { EmailEnrolment } from "@/components/email-enrolment";
 import { confirmSetupEmailAction, confirmSetupTotpAction, sendSetupEmailCodeAction, skipSetupAction } from "./actions";
-
-const FINISH_ERROR = "Your sign-in could not be completed. Please sign in again.";
 
 export function SetupTotp(props: { factorId: string; uri: string; formattedSecret: string; orgName: string; callbackUrl: string }) {
   const [error, setError] = useState<string>();
@@ -19,7 +17,7 @@ export function SetupTotp(props: { factorId: string; uri: string; formattedSecre
         confirmAction={confirmSetupTotpAction}
         finishLabel="Continue"
         onFinished={async () => {
-          if (!(await completeLogin(props.callbackUrl))) setError(FINISH_ERROR);
+          setError((await finishLogin(props.callbackUrl)).error);
         }}
       />
     </>
@@ -28,9 +26,7 @@ export function SetupTotp(props: { factorId: string; uri: string; formattedSecre
 
 export function SkipSetup({ callbackUrl, until }: { callbackUrl: string; until: string }) {
   const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    const result = await skipSetupAction(prev, formData);
-    if (result.ok && !(await completeLogin(callbackUrl))) return { ok: false, error: FINISH_ERROR };
-    return result;
+    return finishLoginIfOk(await skipSetupAction(prev, formData), callbackUrl);
   }, {});
   return (
     <form action={action} className="space-y-2" aria-label="Skip two-factor setup">
@@ -55,7 +51,7 @@ export function SetupEmail({ address, orgName, callbackUrl, suggestApp }: { addr
         confirmAction={confirmSetupEmailAction}
         finishLabel="Continue"
         onFinished={async () => {
-          if (!(await completeLogin(callbackUrl))) setError(FINISH_ERROR);
+          setError((await finishLogin(callbackUrl)).error);
         }}
       />
     </>

@@ -1,7 +1,7 @@
 "use client";
 import { createContext, startTransition, useActionState, useContext, useEffect, useRef, useState } from "react";
 import { CodeField } from "@/components/code-field";
-import { completeLogin } from "@/components/complete-login";
+import { finishLogin, finishLoginIfOk } from "@/components/complete-login";
 import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
@@ -21,7 +21,6 @@ function RememberCheckbox() {
   );
 }
 
-const FINISH_ERROR = "Your sign-in could not be completed. Please sign in again.";
 
 type Mode = "totp" | "email" | "recovery";
 
@@ -88,9 +87,7 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
     return { ...(await sendEmailCodeAction(prev, formData)), mode };
   }, {});
   const [state, verify] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    const result = await verifyEmailAction(prev, formData);
-    if (result.ok && !(await completeLogin(callbackUrl))) return { ok: false, error: FINISH_ERROR };
-    return result;
+    return finishLoginIfOk(await verifyEmailAction(prev, formData), callbackUrl);
   }, {});
   const opened = useRef(false);
   useEffect(() => {
@@ -152,9 +149,7 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
 
 function TotpForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    const result = await verifyTotpAction(prev, formData);
-    if (result.ok && !(await completeLogin(callbackUrl))) return { ok: false, error: FINISH_ERROR };
-    return result;
+    return finishLoginIfOk(await verifyTotpAction(prev, formData), callbackUrl);
   }, {});
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Sign in with your authenticator app">
@@ -188,9 +183,10 @@ function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
           disabled={continuing}
           onClick={async () => {
             setContinuing(true);
-            if (!(await completeLogin(callbackUrl))) {
+            const finished = await finishLogin(callbackUrl);
+            if (!finished.ok) {
               setContinuing(false);
-              setFinishError(FINISH_ERROR);
+              setFinishError(finished.error);
             }
           }}
         >
