@@ -38,4 +38,4 @@ export class AppError extends Error {
 
 export const forbidden = () => new AppError("forbidden", "You do not have permission to do that.");
 export const notFound = (what = "That item") => new AppError("not_found", `${what} was not found.`);
-export const fieldError = (field: string, message: string) => new AppError("validation", message, { [field]: [message] });
+export const fieldError = (field: string, message: string) => new AppError("bad_request", message, { [field]: [message] });

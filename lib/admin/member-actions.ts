@@ -8,9 +8,9 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { keys, resetAttempts, isLocked } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
-import { endAllSessions } from "@/lib/auth/sessions";
+import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Tx } from "@/lib/db/client";
-import { loginChallenges, organizations, rememberedDevices, roles, users } from "@/lib/db/schema";
+import { organizations, roles, users } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { confirmPassword } from "@/lib/users/profile";
@@ -169,9 +169,7 @@ export async function deactivateMember(db: Db, actor: AdminActor, input: z.input
       throw new AppError("conflict", LAST_ADMIN_MESSAGE);
     }
     await tx.update(users).set({ deactivatedAt: sql`now()` }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
-    await endAllSessions(tx, target.id);
-    await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, target.id));
-    await tx.delete(loginChallenges).where(and(eq(loginChallenges.userId, target.id), isNull(loginChallenges.consumedAt)));
+    await revokeAccess(tx, target.id);
     await audit(tx, { orgId: org.id, event: "admin.user.deactivated", actorUserId: actor.id, targetUserId: target.id, meta });
     return { changed: true, self: target.id === actor.id };
   });

@@ -3,12 +3,12 @@
  * remembered device, unfinished login and session goes, and the 2FA lockout is cleared so the member
  * can sign in and enrol again. Used by the admin's "Remove 2FA" and by the operator command.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { keys, resetAttempts } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
-import { endAllSessions } from "@/lib/auth/sessions";
+import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Executor } from "@/lib/db/client";
-import { emailCodes, loginChallenges, mfaFactors, organizations, recoveryCodes, rememberedDevices, users } from "@/lib/db/schema";
+import { emailCodes, mfaFactors, organizations, recoveryCodes, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
 import { mfaRemovedMessage } from "./emails";
@@ -16,12 +16,10 @@ import { mfaRemovedMessage } from "./emails";
 export async function wipeMfa(tx: Executor, userId: string) {
   const factors = await tx.delete(mfaFactors).where(eq(mfaFactors.userId, userId)).returning({ id: mfaFactors.id });
   const codes = await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).returning({ id: recoveryCodes.id });
-  const devices = await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, userId)).returning({ id: rememberedDevices.id });
   await tx.delete(emailCodes).where(eq(emailCodes.userId, userId));
-  await tx.delete(loginChallenges).where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt)));
-  await endAllSessions(tx, userId);
+  const { rememberedDevices } = await revokeAccess(tx, userId);
   await resetAttempts(tx, keys.mfa(userId));
-  return { factors: factors.length, recoveryCodes: codes.length, rememberedDevices: devices.length };
+  return { factors: factors.length, recoveryCodes: codes.length, rememberedDevices };
 }
 
 /** Sends the "your 2FA was reset" notice; a delivery failure is reported, the reset stands. */

@@ -6,7 +6,7 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/config";
 import type { Executor } from "@/lib/db/client";
-import { loginChallenges, organizations, sessions, users } from "@/lib/db/schema";
+import { loginChallenges, organizations, rememberedDevices, sessions, users } from "@/lib/db/schema";
 import type { Role } from "@/lib/db/schema";
 
 export type SessionClaims = { uid: string; sid: string; ver: number };
@@ -120,4 +120,17 @@ export async function endAllSessions(db: Executor, userId: string) {
 /** Logins in progress (password passed, session not yet created) end too: a completed one is a session in waiting. */
 export async function endPendingLogins(db: Executor, userId: string) {
   await db.delete(loginChallenges).where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt)));
+}
+
+/**
+ * The one way to end a user's access: their sessions (all, or all but `keepSessionId`, the session making
+ * the change), their remembered browsers and their logins in progress. Every feature that must end
+ * access (password change, factor removal, admin reset, deactivation) calls this, so none forgets a part.
+ */
+export async function revokeAccess(db: Executor, userId: string, options: { keepSessionId?: string } = {}) {
+  if (options.keepSessionId) await revokeOtherSessions(db, userId, options.keepSessionId);
+  else await endAllSessions(db, userId);
+  await endPendingLogins(db, userId);
+  const devices = await db.delete(rememberedDevices).where(eq(rememberedDevices.userId, userId)).returning({ id: rememberedDevices.id });
+  return { rememberedDevices: devices.length };
 }

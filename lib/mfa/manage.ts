@@ -7,9 +7,9 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
-import { endPendingLogins, revokeOtherSessions } from "@/lib/auth/sessions";
+import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Executor } from "@/lib/db/client";
-import { mfaFactors, recoveryCodes, rememberedDevices } from "@/lib/db/schema";
+import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { confirmPassword } from "@/lib/users/profile";
@@ -38,9 +38,7 @@ async function ownFactor(db: Executor, actor: MfaActor, factorId: string) {
 }
 
 async function endOtherAccess(tx: Executor, actor: MfaActor) {
-  await revokeOtherSessions(tx, actor.id, actor.sessionId);
-  await endPendingLogins(tx, actor.id);
-  await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, actor.id));
+  await revokeAccess(tx, actor.id, { keepSessionId: actor.sessionId });
 }
 
 export async function renameFactor(db: Db, actor: MfaActor, input: z.infer<typeof renameFactorSchema>, meta?: RequestMeta) {

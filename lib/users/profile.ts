@@ -2,9 +2,9 @@
 import { eq, and } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
-import { endPendingLogins, revokeOtherSessions } from "@/lib/auth/sessions";
+import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db } from "@/lib/db/client";
-import { rememberedDevices, users } from "@/lib/db/schema";
+import { users } from "@/lib/db/schema";
 import { PASSWORD_ACCOUNT_LIMIT, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { AppError, fieldError } from "@/lib/errors";
 import { nameSchema } from "@/lib/orgs/signup";
@@ -54,9 +54,7 @@ export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
-    await revokeOtherSessions(tx, actor.id, actor.sessionId);
-    await tx.delete(rememberedDevices).where(eq(rememberedDevices.userId, actor.id));
-    await endPendingLogins(tx, actor.id);
+    await revokeAccess(tx, actor.id, { keepSessionId: actor.sessionId });
     await audit(tx, { orgId: actor.orgId, event: "user.password.changed", actorUserId: actor.id, targetUserId: actor.id, meta });
   });
 }

@@ -5,9 +5,9 @@ import { audit } from "@/lib/audit";
 import { listAuditEvents, loginHistory, parseAuditSearchParams } from "@/lib/audit/queries";
 import { consumeChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
-import { validateSession } from "@/lib/auth/sessions";
+import { revokeAccess, validateSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
-import { auditEvents, sessions } from "@/lib/db/schema";
+import { auditEvents, rememberedDevices, sessions, users } from "@/lib/db/schema";
 import { listActiveSessions, signOutOtherSessions, signOutSession } from "@/lib/users/sessions";
 import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
 
@@ -223,5 +223,41 @@ describe("sessions (profile)", () => {
     const events = (await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, admin.id))).filter((e) => e.event === "session.revoked");
     expect(events).toHaveLength(1);
     expect(events[0]!.detail).toEqual({ scope: "this", reason: "signed_out" });
+  });
+});
+
+describe("revokeAccess: the one way to end a user's access", () => {
+  async function userWithEverything() {
+    const db = await getDb();
+    const { org } = await orgWithAdmin();
+    const user = await createUser(org.id);
+    const first = await signIn(user.email, { ...meta, ip: address() });
+    const second = await signIn(user.email, { ...meta, ip: address() });
+    const { token: pending } = await passwordStep(db, { email: user.email, password: PASSWORD }, { ...meta, ip: address() });
+    await db.insert(rememberedDevices).values({
+      userId: user.id,
+      orgId: org.id,
+      tokenHash: "x".repeat(64),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    return { db, user, first, second, pending };
+  }
+
+  it("keeping the current session: ends the others, remembered browsers and logins in progress", async () => {
+    const { db, user, first, second, pending } = await userWithEverything();
+    expect(await revokeAccess(db, user.id, { keepSessionId: first.sid })).toEqual({ rememberedDevices: 1 });
+    expect(await validateSession(db, first)).not.toBeNull();
+    expect(await validateSession(db, second)).toBeNull();
+    expect(await consumeChallenge(db, pending, meta)).toBeNull();
+    expect(await db.select().from(rememberedDevices).where(eq(rememberedDevices.userId, user.id))).toHaveLength(0);
+  });
+
+  it("without a session to keep: every session ends, including tokens whose rows are gone", async () => {
+    const { db, user, first, second } = await userWithEverything();
+    await revokeAccess(db, user.id);
+    expect(await validateSession(db, first)).toBeNull();
+    expect(await validateSession(db, second)).toBeNull();
+    const [row] = await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, user.id));
+    expect(row?.v).toBe(first.ver + 1);
   });
 });

@@ -31,7 +31,7 @@ describe("error codes in action results", () => {
     const raised = publicAction(schema, async () => {
       throw fieldError("name", "That name is taken.");
     });
-    expect(await raised(undefined, form("x"))).toMatchObject({ ok: false, code: "validation", fieldErrors: { name: ["That name is taken."] } });
+    expect(await raised(undefined, form("x"))).toMatchObject({ ok: false, code: "bad_request", fieldErrors: { name: ["That name is taken."] } });
   });
 
   it("turns an unexpected error into the internal code without its message", async () => {
