@@ -6,7 +6,7 @@
  * already controls the server, so it asks for no password; the audit log records it.
  */
 import os from "node:os";
-import { operatorReset2fa } from "@/lib/admin/reset";
+import { operatorReset2fa } from "@/lib/admin/remove-mfa";
 import { closeDb, getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 

@@ -15,7 +15,7 @@ import { AppError, fieldError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { confirmPassword } from "@/lib/users/profile";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
-import { notifyMfaRemoved, wipeMfa } from "./reset";
+import { notifyMfaRemoved, wipeMfa } from "./remove-mfa";
 import { checkbox } from "./settings";
 
 export const LAST_ADMIN_MESSAGE = "Your organisation needs at least one active admin: make someone else an admin first.";

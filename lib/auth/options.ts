@@ -9,7 +9,7 @@ import { cookies } from "next/headers";
 import { SESSION_MAX_AGE_SECONDS, getSecrets, isProduction } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { metaFromHeaders, requestMeta } from "@/lib/request-context";
-import { signOutSession } from "@/lib/users/sessions";
+import { signOutSession } from "@/lib/users/own-sessions";
 import { consumeChallenge } from "./challenge";
 import { CHALLENGE_COOKIE } from "./challenge-cookie";
 import type { SessionClaims } from "./sessions";

@@ -29,7 +29,7 @@ import { verifyPassword } from "@/lib/passwords";
 import { NEEDS_OWN_2FA_MESSAGE } from "@/lib/admin/guard";
 import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE, getPolicy, updatePolicy, type PolicyInput } from "@/lib/admin/settings";
 import { policyImpact } from "@/lib/admin/policy-impact";
-import { csvCell, exportMembersCsv, getMember, listMembers } from "@/lib/admin/members";
+import { csvCell, exportMembersCsv, getMember, listMembers } from "@/lib/admin/members-table";
 import {
   LAST_ADMIN_MESSAGE,
   changeRole,
@@ -40,7 +40,7 @@ import {
   unlockMember,
 } from "@/lib/admin/member-actions";
 import { INVALID_INVITATION, acceptInvitation, addMember, findInvitation, resendInvitation } from "@/lib/admin/invitations";
-import { operatorReset2fa } from "@/lib/admin/reset";
+import { operatorReset2fa } from "@/lib/admin/remove-mfa";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, rejection } from "./factories";
 
 const BASE_URL = "http://guardian.test";

@@ -8,7 +8,7 @@ import { passwordStep } from "@/lib/auth/login";
 import { revokeAccess, validateSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, rememberedDevices, sessions, users } from "@/lib/db/schema";
-import { listActiveSessions, signOutOtherSessions, signOutSession } from "@/lib/users/sessions";
+import { listActiveSessions, signOutOtherSessions, signOutSession } from "@/lib/users/own-sessions";
 import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
 
 const CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";

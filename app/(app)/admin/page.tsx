@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass } from "@/components/styles";
 import { Card, PageTitle, SectionTitle } from "@/components/ui";
-import { listMembers } from "@/lib/admin/members";
+import { listMembers } from "@/lib/admin/members-table";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { allowedMethods, formatGraceDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";

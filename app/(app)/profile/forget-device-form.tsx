@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { FormMessage, SubmitButton } from "@/components/form";
 import type { ActionState } from "@/lib/action";
-import { forgetDeviceAction } from "./device-actions";
+import { forgetDeviceAction } from "./actions";
 
 export function ForgetDeviceForm({ deviceId, label }: { deviceId: string; label: string }) {
   const [state, action] = useActionState<ActionState, FormData>(forgetDeviceAction, {});

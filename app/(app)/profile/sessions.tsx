@@ -4,7 +4,7 @@ import { Badge, SectionTitle } from "@/components/ui";
 import type { CurrentUser } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { describeUserAgent } from "@/lib/user-agent";
-import { listActiveSessions } from "@/lib/users/sessions";
+import { listActiveSessions } from "@/lib/users/own-sessions";
 import { SignOutOthersForm } from "./sign-out-others-form";
 
 export async function ActiveSessions({ user }: { user: CurrentUser }) {

@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { FormMessage, SubmitButton } from "@/components/form";
 import type { ActionState } from "@/lib/action";
-import { signOutOtherSessionsAction } from "./session-actions";
+import { signOutOtherSessionsAction } from "./actions";
 
 export function SignOutOthersForm({ otherCount }: { otherCount: number }) {
   const [state, action] = useActionState<ActionState, FormData>(signOutOtherSessionsAction, {});

@@ -1,6 +1,6 @@
 /** Badges for a member's 2FA and account state (server-safe). */
 import { Badge } from "@/components/ui";
-import type { MemberRow } from "@/lib/admin/members";
+import type { MemberRow } from "@/lib/admin/members-table";
 import { METHOD_LABEL } from "@/lib/admin/policy-impact";
 import { formatGraceDay } from "@/lib/mfa/policy";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass, inputClass } from "@/components/styles";
 import { Badge, PageTitle } from "@/components/ui";
-import { listMembers, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members";
+import { listMembers, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members-table";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../_components/status";

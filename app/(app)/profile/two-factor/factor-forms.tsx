@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { RecoveryCodes } from "@/components/recovery-codes";
 import type { ActionState } from "@/lib/action";
-import { disableMfaAction, regenerateCodesAction, removeFactorAction, renameFactorAction } from "./actions";
+import { disableMfaAction, regenerateCodesAction, removeFactorAction, renameFactorAction } from "../actions";
 
 const disclosure = "rounded-md border border-slate-200 px-3 py-2 text-sm dark:border-slate-700 [&[open]]:bg-slate-50 dark:[&[open]]:bg-slate-800/50";
 const summary = "cursor-pointer select-none font-medium text-blue-700 dark:text-blue-400";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge, Card, Notice, PageTitle, SectionTitle } from "@/components/ui";
-import { getMember } from "@/lib/admin/members";
+import { getMember } from "@/lib/admin/members-table";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";

@@ -1,5 +1,5 @@
 /** CSV export of the members table. Authorised here (admin of the organisation), scoped to that organisation. */
-import { exportMembersCsv, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members";
+import { exportMembersCsv, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members-table";
 import { ENROL_FIRST_MESSAGE } from "@/lib/action";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { TotpEnrolment } from "@/components/totp-enrolment";
-import { confirmTotpAction } from "../actions";
+import { confirmTotpAction } from "./actions";
 
 export function ProfileTotpEnrolment(props: { factorId: string; uri: string; formattedSecret: string; orgName: string }) {
   const router = useRouter();
