@@ -28,4 +28,5 @@ export function proxy(request: NextRequest) {
   return applySecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Static files from public/ (favicon, logo) need neither the redirect nor a CSP nonce.
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon\\.ico|favicon\\.svg|logo\\.svg).*)"] };

@@ -6,6 +6,7 @@ import { PRODUCT_NAME } from "@/lib/config";
 export const metadata: Metadata = {
   title: { default: PRODUCT_NAME, template: `%s · ${PRODUCT_NAME}` },
   description: "Two-factor authentication for organisations.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {

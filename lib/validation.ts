@@ -1,0 +1,63 @@
+/**
+ * The shared field schemas: a field of the same kind is checked the same way, with the same message,
+ * on every form. Each use case module builds its input schema from these (`z.object({ ... })`).
+ *
+ * Where parsing happens: the action wrapper (lib/action.ts) parses every input with the use case's
+ * schema; use cases take the parsed, typed input (`z.output<typeof schema>`) and trust it. Scripts and
+ * tests call use cases with typed values too.
+ */
+import { z } from "zod";
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const hasNoControlCharacters = (s: string) => !CONTROL_CHARACTERS.test(s);
+
+/** An email address: trimmed, lower-cased (one account per address), at most 254 characters. */
+export const email = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email({ error: "Enter a valid email address." }))
+  .transform((e) => e.toLowerCase());
+
+/** A person's or an organisation's name. */
+export const name = z
+  .string({ error: "Enter a name." })
+  .trim()
+  .min(1, "Enter a name.")
+  .max(100, "Use at most 100 characters.")
+  .refine(hasNoControlCharacters, "Remove control characters.");
+
+/** A password being chosen: 8 to 128 characters, no composition rules, nothing trimmed or truncated. */
+export const newPassword = z.string({ error: "Enter a password." }).min(8, "Use at least 8 characters.").max(128, "Use at most 128 characters.");
+
+/**
+ * The user's current password, re-typed to confirm a change (or at login). Any length is checked against
+ * the hash up to the 128 maximum: no hints about the password rules here.
+ */
+export const currentPassword = (tooLong = "Incorrect password.") =>
+  z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(128, tooLong);
+
+/** A six-digit one-time code; spaces and dashes people type are ignored. `from`: "from your app", "from the email". */
+export const sixDigitCode = (from: string) =>
+  z
+    .string({ error: "Enter the 6-digit code." })
+    .transform((s) => s.replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, `Enter the 6-digit code ${from}.`));
+
+/** The name a user gives a second factor ("Phone", "Work email"). */
+export const factorName = z
+  .string()
+  .trim()
+  .min(1, "Give it a name, like “Phone”.")
+  .max(60, "Use at most 60 characters.")
+  .refine(hasNoControlCharacters, "Remove control characters.");
+
+/** The id of a row the form refers to; `message` says what to do when it is missing or garbled. */
+export const id = (message: string) => z.uuid({ error: message });
+
+/** A checkbox: true from a boolean or the form value "on"/"true"; absent means false. */
+export const checkbox = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
