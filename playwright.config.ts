@@ -4,7 +4,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${PORT}`;
 
 /**
- * e2e runs against `next dev` on a fresh embedded database (.data/e2e), in Debian's Chromium.
+ * e2e runs against a production build served by server.ts (scripts/e2e-server.sh) on a fresh embedded database, in Debian's Chromium.
  * Its output is kept in .data/e2e-server-<port>.log (E2E_PORT, default 3100; each port has its own database and build dir) so tests can check that no secret was ever logged.
  */
 export default defineConfig({
