@@ -4,7 +4,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${PORT}`;
 
 /**
- * e2e runs in Debian's Chromium against a production build (`next build` + `next start`, scripts/e2e-server.sh)
+ * e2e runs in Debian's Chromium against a production build (`next build`, then server.ts: scripts/e2e-server.sh)
  * on a fresh embedded database in .data/e2e-pglite-<port> with the demo seed. E2E_PORT (default 3100) picks
  * the port; each port has its own database and build dir (.next-e2e-<port>). The server's output is kept in
  * .data/e2e-server-<port>.log so `npm test` can check that no secret was ever logged.

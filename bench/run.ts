@@ -4,13 +4,12 @@
  * 1. builds the app into .next-e2e-bench (a dist dir that git and tsc already ignore; removed at the end
  *    so that `eslint .` never sees it), on a fresh PostgreSQL database (or DATABASE_URL) that it migrates
  *    and seeds with BENCH_USERS users, each with a TOTP factor; the database it created is dropped at the end;
- * 2. starts `next start` on port 3400 and drives it with autocannon;
+ * 2. starts the app server (server.ts, what `npm start` runs) on port 3400 and drives it with autocannon;
  * 3. prints one table (absolute figures, ratio to the limit, target) and writes bench/results.json.
  *
  * Not part of `npm test`. See the README's "Performance" section.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -20,6 +19,7 @@ import { verify as argonVerify } from "@node-rs/argon2";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { generateSecret, generateSync } from "otplib";
+import { actionId, actionRequest as sharedActionRequest, replyLayout, type Layout } from "../e2e/helpers/server-actions";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PORT = 3400;
@@ -75,7 +75,7 @@ function killChildren() {
   for (const child of children) {
     if (child.pid && child.exitCode === null) {
       try {
-        process.kill(-child.pid, "SIGTERM"); // its own process group: next start and its workers
+        process.kill(-child.pid, "SIGTERM"); // its own process group: the server and its workers
       } catch {
         /* already gone */
       }
@@ -132,10 +132,13 @@ async function build(databaseUrl: string) {
 }
 
 async function startServer(databaseUrl: string) {
-  const child = run("npx", ["next", "start", "--port", String(PORT)], serverEnv(databaseUrl), path.join(ROOT, ".data", "bench-server.log"));
+  // The load generator stands in for a reverse proxy on loopback: declared as one (S35), so the
+  // X-Forwarded-For it appends (a distinct address per request, nextIp) is the client address.
+  const env = { ...serverEnv(databaseUrl), TRUSTED_PROXIES: "loopback", TRUSTED_PROXY_HOPS: "1" };
+  const child = run("npx", ["tsx", "server.ts", "--port", String(PORT)], env, path.join(ROOT, ".data", "bench-server.log"));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error("next start exited; see .data/bench-server.log");
+    if (child.exitCode !== null) throw new Error("the server exited; see .data/bench-server.log");
     try {
       const res = await fetch(`${BASE}/api/health`);
       if (res.ok) return child;
@@ -212,63 +215,22 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Server actions as the browser sends them: POST to the page with Next-Action and the React reply
-// encoding of (previousState, formData), a multipart body.
+// Server actions as the browser sends them (e2e/helpers/server-actions.ts).
 
 function actionIds() {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, DIST, "server", "server-reference-manifest.json"), "utf8")) as {
-    node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
-  };
-  const find = (name: string, page: string) => {
-    const hit = Object.entries(manifest.node).find(
-      ([, v]) => v.exportedName === name && Object.keys(v.workers).some((w) => w.startsWith(page)),
-    );
-    if (!hit) throw new Error(`action ${name} not found in the server reference manifest`);
-    return hit[0];
-  };
-  return { password: find("submitPassword", "app/(auth)/login/page"), totp: find("verifyTotpAction", "app/(auth)/login/verify/page") };
+  const dist = path.join(ROOT, DIST);
+  return { password: actionId(dist, "submitPassword", "app/(auth)/login/page"), totp: actionId(dist, "verifyTotpAction", "app/(auth)/login/verify/page") };
 }
 
-/** The field names React's encodeReply uses for [prevState, formData] in this Next version. */
-async function replyLayout() {
-  const require = createRequire(import.meta.url);
-  const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node.js") as {
-    encodeReply: (v: unknown) => Promise<FormData | string>;
-  };
-  const fd = new FormData();
-  fd.set("__FIELD__", "x");
-  const encoded = await encodeReply([undefined, fd]);
-  if (!(encoded instanceof FormData)) throw new Error("unexpected reply encoding");
-  const entries = [...encoded.entries()].map(([k, v]) => [k, String(v)] as const);
-  const prefix = entries.find(([k]) => k.endsWith("__FIELD__"))![0].replace("__FIELD__", "");
-  const root = entries.find(([k]) => !k.endsWith("__FIELD__"))!;
-  return { prefix, root };
-}
-
-const BOUNDARY = "----GuardianBenchBoundary7MA4YWxkTrZu0gW";
-function multipart(fields: [string, string][]) {
-  return fields.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${BOUNDARY}--\r\n`;
-}
-
-type Layout = Awaited<ReturnType<typeof replyLayout>>;
-function actionRequest(layout: Layout, actionId: string, page: string, fields: Record<string, string>, headers: Record<string, string>) {
-  return {
-    method: "POST" as const,
-    path: page,
-    headers: {
-      "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
-      "next-action": actionId,
-      accept: "text/x-component",
-      origin: BASE,
-      "user-agent": "guardian-bench",
-      ...headers,
-    },
-    body: multipart([...Object.entries(fields).map(([k, v]) => [layout.prefix + k, v] as [string, string]), [layout.root[0], layout.root[1]]]),
-  };
+function actionRequest(layout: Layout, id: string, page: string, fields: Record<string, string>, headers: Record<string, string>) {
+  return sharedActionRequest(layout, id, page, fields, headers, BASE);
 }
 
 let xff = 0;
-/** A distinct client address per request, so the per-address limit never throttles the bench. */
+/**
+ * A distinct client address per request, so the per-address limit never throttles the bench. The
+ * server believes it only because the bench declares loopback a trusted proxy (startServer).
+ */
 const nextIp = () => {
   xff++;
   return `10.${(xff >> 16) & 255}.${(xff >> 8) & 255}.${xff & 255}`;

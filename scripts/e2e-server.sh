@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The app as e2e tests see it: a production build (`next build` + `next start`) on a fresh embedded
+# The app as e2e tests see it: a production build (`next build` + server.ts, what `npm start` runs) on a fresh embedded
 # database with the demo seed, on $E2E_PORT. A production build does not hot-reload or compile on
 # demand, so tests are not disturbed by edits or first-visit compiles. The dev mailbox is switched on
 # for it with DEV_MAILBOX=1, which only works for a localhost URL (lib/config.ts).
@@ -25,4 +25,6 @@ unset DATABASE_URL
 rm -rf "$PGLITE_DIR"
 npx tsx scripts/db.ts setup 2>&1 | tee "$log"
 npx next build 2>&1 | tail -5 | tee -a "$log"
-exec npx next start --port "$port" 2>&1 | tee -a "$log"
+# No proxy in front: the client address is the connection's peer (S35; e2e/client-address.spec.ts).
+unset TRUSTED_PROXY_HOPS TRUSTED_PROXIES
+exec npx tsx server.ts --port "$port" 2>&1 | tee -a "$log"
