@@ -11,6 +11,12 @@ export type Limit = { max: number; windowSeconds: number; lockSeconds: number };
 
 /** Password step: per account (the email as typed, known or not, so locks reveal nothing). */
 export const PASSWORD_ACCOUNT_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
+/**
+ * Password step from a browser that has completed a full login for this user before (device cookie,
+ * lib/auth/device-cookie.ts): counted per browser, so an attacker filling the account-wide counter
+ * cannot lock the real user out of a browser they have used (OWASP device cookies).
+ */
+export const PASSWORD_DEVICE_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 /** Password step: per client address. */
 export const PASSWORD_IP_LIMIT: Limit = { max: 50, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 /** Second factor: per account, shared by every factor and every challenge. 10 in a row, then 15 minutes. */
@@ -73,8 +79,13 @@ export function minutesText(seconds: number) {
 
 export const keys = {
   passwordAccount: (email: string) => `pw-account:${email.trim().toLowerCase()}`,
+  /** One known browser of a user; every key of the user's browsers starts with passwordDevicePrefix. */
+  passwordDevice: (userId: string, nonce: string) => `pw-device:${userId}:${nonce}`,
+  passwordDevicePrefix: (userId: string) => `pw-device:${userId}:`,
   passwordIp: (ip: string) => `pw-ip:${ip}`,
   mfa: (userId: string) => `mfa:${userId}`,
+  /** Re-entering the password while signed in (lib/users/profile.ts confirmPassword). */
+  reauth: (userId: string) => `reauth:${userId}`,
 };
 
 /** Gives back a reserved attempt that turned out to succeed (for counters that only count failures). */

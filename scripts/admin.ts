@@ -2,27 +2,44 @@
  * Operator commands, run on the server (they use DATABASE_URL / PGLITE_DIR like the app):
  *   npm run admin -- reset-2fa <email>   remove a user's 2FA (factors, recovery codes, remembered
  *                                        devices), end their sessions, email them; audited as "operator"
- * For an admin who lost their second factor and has no other admin to help. Anyone who can run this
+ *   npm run admin -- unlock <email>      clear every sign-in lock of a user (password: account-wide and
+ *                                        per browser; second factor; password confirmation); audited
+ * For an admin who lost their second factor, or is locked out, and has no other admin to help. Anyone who can run this
  * already controls the server, so it asks for no password; the audit log records it.
  */
 import os from "node:os";
 import { operatorReset2fa } from "@/lib/admin/remove-mfa";
+import { operatorUnlock } from "@/lib/admin/unlock";
+import { describeLocks } from "@/lib/auth/locks";
 import { closeDb, getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 
-const USAGE = "Usage: npm run admin -- reset-2fa <email>";
+const USAGE = "Usage: npm run admin -- reset-2fa <email>\n       npm run admin -- unlock <email>";
+const operator = () => `${os.userInfo().username}@${os.hostname()}`;
 
 async function main(argv: string[]) {
   const [command, ...args] = argv;
   if (command === "reset-2fa") {
     if (args.length !== 1 || !args[0]!.includes("@")) throw new AppError("bad_request", USAGE);
-    const result = await operatorReset2fa(await getDb(), args[0]!, { operator: `${os.userInfo().username}@${os.hostname()}` });
+    const result = await operatorReset2fa(await getDb(), args[0]!, { operator: operator() });
     console.log(
       `2FA reset for ${result.email} (${result.role}): removed ${result.factors} factor(s), ${result.recoveryCodes} recovery code(s), ` +
         `${result.rememberedDevices} remembered device(s); all sessions ended.`,
     );
     console.log(result.emailed ? "The user was notified by email." : "Warning: the notification email could not be sent.");
     console.log("They can now sign in with their password and set up 2FA again.");
+    return;
+  }
+  if (command === "unlock") {
+    if (args.length !== 1 || !args[0]!.includes("@")) throw new AppError("bad_request", USAGE);
+    const result = await operatorUnlock(await getDb(), args[0]!, { operator: operator() });
+    console.log(
+      result.cleared.length > 0
+        ? `Unlocked ${result.email} (${result.role}): cleared ${describeLocks(result.cleared)}` +
+            (result.lockedBrowsers > 1 ? ` (${result.lockedBrowsers} browsers)` : "") + "."
+        : `${result.email} (${result.role}) was not locked; any attempt counters were reset.`,
+    );
+    console.log("They can sign in again now.");
     return;
   }
   throw new AppError("bad_request", command && command !== "help" && command !== "--help" ? `Unknown command "${command}".\n${USAGE}` : USAGE);

@@ -6,8 +6,8 @@
  */
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { keys, resetAttempts, isLocked } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
+import { clearLocks } from "@/lib/auth/locks";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Tx } from "@/lib/db/client";
 import { organizations, roles, users } from "@/lib/db/schema";
@@ -121,14 +121,25 @@ export async function removeMemberMfa(db: Db, actor: AdminActor, input: z.input<
 
 export const memberSchema = z.object({ userId: memberId });
 
-/** Clears a member's 2FA lockout (too many wrong codes) before it ends by itself. */
+/**
+ * Clears every lock of a member before it ends by itself: the account-wide password lock, the locks
+ * of their known browsers, the second-factor lock and the password-confirmation lock (lib/auth/locks.ts).
+ * `cleared` lists the locks that were in force.
+ */
 export async function unlockMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
   const { userId } = memberSchema.parse(input);
   return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
-    const wasLocked = await isLocked(tx, keys.mfa(target.id));
-    await resetAttempts(tx, keys.mfa(target.id));
-    await audit(tx, { orgId: org.id, event: "admin.mfa.unlocked", actorUserId: actor.id, targetUserId: target.id, detail: { wasLocked }, meta });
-    return { wasLocked };
+    const { cleared, lockedBrowsers } = await clearLocks(tx, target);
+    const wasLocked = cleared.length > 0;
+    await audit(tx, {
+      orgId: org.id,
+      event: "admin.user.unlocked",
+      actorUserId: actor.id,
+      targetUserId: target.id,
+      detail: { wasLocked, cleared: cleared.join(","), lockedBrowsers },
+      meta,
+    });
+    return { wasLocked, cleared };
   });
 }
 

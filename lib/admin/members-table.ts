@@ -1,8 +1,8 @@
 /** The members table: every user of the actor's organisation with their 2FA status, and its CSV export. */
 import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/lib/db/client";
-import { attemptCounters, invitations, mfaFactors, users, type FactorType, type Role } from "@/lib/db/schema";
-import { keys } from "@/lib/attempts";
+import { invitations, mfaFactors, users, type FactorType, type Role } from "@/lib/db/schema";
+import { activeLocks, type LockKind } from "@/lib/auth/locks";
 import { allowedMethods, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { assertAdmin, findMember, type AdminActor } from "./guard";
 
@@ -27,7 +27,9 @@ export type MemberRow = {
   status: MfaStatus;
   /** For "due": the last day (YYYY-MM-DD, UTC) the member may skip. */
   dueDay: string | null;
-  /** Too many wrong second-factor codes: locked out of the second step right now. */
+  /** Attempt-limit locks in force right now (password: new browsers or a known one, second factor, reauth). */
+  locks: LockKind[];
+  /** Any of `locks`: "Locked out" in the table, its filter and the CSV. */
   locked: boolean;
 };
 
@@ -38,11 +40,7 @@ async function buildRows(db: Executor, org: Parameters<typeof mfaRequirement>[0]
     .selectDistinct({ userId: mfaFactors.userId, type: mfaFactors.type })
     .from(mfaFactors)
     .where(and(inArray(mfaFactors.userId, ids), isNotNull(mfaFactors.confirmedAt)));
-  const locked = await db
-    .select({ key: attemptCounters.key })
-    .from(attemptCounters)
-    .where(and(inArray(attemptCounters.key, ids.map(keys.mfa)), gt(attemptCounters.lockedUntil, sql`now()`)));
-  const lockedKeys = new Set(locked.map((l) => l.key));
+  const locks = await activeLocks(db, rows);
   const invited = rows.filter((r) => !r.passwordHash).map((r) => r.id);
   const liveInvites = invited.length
     ? await db
@@ -73,7 +71,8 @@ async function buildRows(db: Executor, org: Parameters<typeof mfaRequirement>[0]
       methods,
       status,
       dueDay: status === "due" && requirement.graceUntil ? lastGraceDay(requirement.graceUntil) : null,
-      locked: lockedKeys.has(keys.mfa(u.id)),
+      locks: locks.get(u.id) ?? [],
+      locked: locks.has(u.id),
     };
   });
 }

@@ -32,8 +32,10 @@ export type AuditEventName =
   | "admin.mfa.unenforced"
   | "admin.mfa.removed"
   | "admin.mfa.unlocked"
+  | "admin.user.unlocked"
   | "admin.policy.updated"
   | "operator.mfa.reset"
+  | "operator.user.unlocked"
   | "invitation.accepted";
 
 export async function audit(

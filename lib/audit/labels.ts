@@ -30,6 +30,8 @@ export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   "admin.mfa.unenforced": "Two-factor no longer required for member",
   "admin.mfa.removed": "Member's two-factor removed",
   "admin.mfa.unlocked": "Member's two-factor lockout cleared",
+  "admin.user.unlocked": "Member's sign-in locks cleared",
+  "operator.user.unlocked": "Sign-in locks cleared by an operator",
   "admin.policy.updated": "Two-factor policy changed",
   "operator.mfa.reset": "Two-factor reset by an operator",
   "invitation.accepted": "Invitation accepted",
@@ -62,6 +64,16 @@ const DETAIL_KEYS: Record<string, string> = {
   name: "Name",
   role: "Role",
   type: "Type",
+  cleared: "Cleared",
+  lockedBrowsers: "Locked browsers",
+};
+
+/** Short names of the locks in "cleared" (lib/auth/locks.ts LockKind), comma-separated in the detail. */
+const LOCK_NAMES: Record<string, string> = {
+  password: "password (new browsers)",
+  device: "password (known browsers)",
+  mfa: "second factor",
+  reauth: "password confirmation",
 };
 
 const REASON_LABELS: Record<string, string> = {
@@ -70,6 +82,7 @@ const REASON_LABELS: Record<string, string> = {
   deactivated: "account deactivated",
   account: "this account",
   address: "this address",
+  device: "this browser",
   signed_out: "signed out",
   others: "all other sessions",
 };
@@ -81,7 +94,12 @@ export function describeDetail(detail: Record<string, unknown> | null | undefine
   for (const [key, value] of Object.entries(detail)) {
     if (value === null || value === undefined || typeof value === "object") continue;
     const text = String(value).slice(0, 120);
-    const shown = key === "method" ? methodLabel(text) : (REASON_LABELS[text] ?? text);
+    const shown =
+      key === "method"
+        ? methodLabel(text)
+        : key === "cleared"
+          ? text.split(",").filter(Boolean).map((k) => LOCK_NAMES[k] ?? k).join(", ") || "nothing was locked"
+          : (REASON_LABELS[text] ?? text);
     parts.push(`${DETAIL_KEYS[key] ?? key}: ${shown}`);
   }
   return parts.join(" · ");

@@ -92,6 +92,7 @@ export async function consumeChallenge(db: Db, token: string | null | undefined,
       )
       .returning();
     if (!challenge) return null;
+    const [before] = await tx.select({ lastLoginAt: users.lastLoginAt }).from(users).where(eq(users.id, challenge.userId));
     const [user] = await tx
       .update(users)
       .set({ lastLoginAt: sql`now()` })
@@ -113,6 +114,7 @@ export async function consumeChallenge(db: Db, token: string | null | undefined,
       detail: { method: challenge.method ?? "password" },
       meta: meta ?? { ip: challenge.ip ?? "unknown", userAgent: challenge.userAgent ?? "" },
     });
-    return { user, sessionId, method: challenge.method };
+    // The account's very first sign-in (just signed up, or invited): no earlier browser to compare with.
+    return { user, sessionId, method: challenge.method, firstSignIn: !before?.lastLoginAt };
   });
 }

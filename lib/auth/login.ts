@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import {
   PASSWORD_ACCOUNT_LIMIT,
+  PASSWORD_DEVICE_LIMIT,
   PASSWORD_IP_LIMIT,
   keys,
   minutesText,
@@ -20,6 +21,7 @@ import { mfaRequirement } from "@/lib/mfa/policy";
 import { verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { createChallenge } from "./challenge";
+import { deviceFor } from "./device-cookie";
 
 export const GENERIC_LOGIN_ERROR = "Incorrect email or password.";
 
@@ -56,34 +58,46 @@ export async function nextLoginStep(
 }
 
 /** A refused attempt for a known account is audited (`login.locked`); an unknown email leaves no trace. */
-async function auditLocked(db: Db, email: string, limit: "account" | "address", meta: RequestMeta) {
-  const [user] = await db.select({ id: users.id, orgId: users.orgId }).from(users).where(eq(users.email, email));
+async function auditLocked(db: Db, user: { id: string; orgId: string } | undefined, limit: "account" | "device" | "address", meta: RequestMeta) {
   if (user) await audit(db, { orgId: user.orgId, event: "login.locked", targetUserId: user.id, detail: { limit }, meta });
 }
 
-/**
- * `rememberedDeviceToken`: the browser's remembered-device cookie, if any. When it is a live remembered
- * device of this user, the second factor is skipped (never the password: this runs after it).
- */
-export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta, rememberedDeviceToken?: string | null) {
-  const accountKey = keys.passwordAccount(input.email);
-  const ipKey = keys.passwordIp(meta.ip);
-  for (const [key, limit] of [
-    [ipKey, PASSWORD_IP_LIMIT],
-    [accountKey, PASSWORD_ACCOUNT_LIMIT],
-  ] as const) {
-    const reservation = await reserveAttempt(db, key, limit);
-    if (!reservation.allowed) {
-      await auditLocked(db, input.email, key === accountKey ? "account" : "address", meta);
-      throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
-    }
-  }
+/** The browser's cookies that the password step reads (both optional, both verified here). */
+export type BrowserCookies = {
+  /** Remembered-device token: a live remembered device of this user skips the second factor. */
+  rememberedDevice?: string | null;
+  /** Device cookie (lib/auth/device-cookie.ts): a browser that completed a full login for this user. */
+  device?: string | null;
+};
 
+/**
+ * Attempt limits, each reserved atomically before the password is checked: per client address for
+ * everyone; then per browser for a browser that signed in to this account before (device cookie),
+ * or the account-wide counter for any other browser. An attacker who knows only the email fills the
+ * account-wide counter and locks out unknown browsers, never the user's own browsers.
+ * `rememberedDevice` skips the second factor (never the password: that is checked first).
+ */
+export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta, browser: BrowserCookies = {}) {
+  // Looking the user up names no secret; the same query runs for unknown emails.
   const [row] = await db
     .select({ user: users, org: organizations })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, input.email));
+  const device = row ? deviceFor(browser.device, row.user.id) : null;
+  const userKey = device ? keys.passwordDevice(device.userId, device.nonce) : keys.passwordAccount(input.email);
+  const ipKey = keys.passwordIp(meta.ip);
+  for (const [key, limit] of [
+    [ipKey, PASSWORD_IP_LIMIT],
+    [userKey, device ? PASSWORD_DEVICE_LIMIT : PASSWORD_ACCOUNT_LIMIT],
+  ] as const) {
+    const reservation = await reserveAttempt(db, key, limit);
+    if (!reservation.allowed) {
+      await auditLocked(db, row?.user, key === ipKey ? "address" : device ? "device" : "account", meta);
+      throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+    }
+  }
+
   const ok = await verifyPassword(row?.user.passwordHash, input.password);
 
   if (!row || !ok || row.user.deactivatedAt) {
@@ -99,11 +113,12 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
     throw new AppError("unauthorized", GENERIC_LOGIN_ERROR);
   }
 
-  await resetAttempts(db, accountKey);
+  // Only the counter this browser used: a known browser's success leaves the account-wide lock alone.
+  await resetAttempts(db, userKey);
   await releaseAttempt(db, ipKey);
   let step = await nextLoginStep(db, row.user, row.org);
   let method: string | null = step === "done" ? "password" : null;
-  if (step === "mfa" && (await isRememberedDevice(db, { id: row.user.id, org: row.org }, rememberedDeviceToken))) {
+  if (step === "mfa" && (await isRememberedDevice(db, { id: row.user.id, org: row.org }, browser.rememberedDevice))) {
     step = "done";
     method = "remembered";
   }

@@ -1,6 +1,7 @@
 /**
  * next-auth v4 configuration. The only provider is a Credentials provider whose authorize() consumes a
- * completed login challenge (cookie). Nothing the client submits names the user.
+ * completed login challenge (cookie) and sets the device cookie (lib/auth/complete-login.ts). Nothing
+ * the client submits names the user.
  * Built lazily: the secret is read at request time, never at build time.
  */
 import type { NextAuthOptions } from "next-auth";
@@ -10,8 +11,8 @@ import { SESSION_MAX_AGE_SECONDS, getSecrets, isProduction } from "@/lib/config"
 import { getDb } from "@/lib/db/client";
 import { metaFromHeaders, requestMeta } from "@/lib/request-context";
 import { signOutSession } from "@/lib/users/own-sessions";
-import { consumeChallenge } from "./challenge";
-import { CHALLENGE_COOKIE } from "./challenge-cookie";
+import { CHALLENGE_COOKIE, readDeviceCookie, setDeviceCookie } from "./challenge-cookie";
+import { finishLogin } from "./complete-login";
 import type { SessionClaims } from "./sessions";
 
 declare module "next-auth" {
@@ -50,9 +51,15 @@ export function getAuthOptions(): NextAuthOptions {
           const token = jar.get(CHALLENGE_COOKIE)?.value;
           const headers = new Headers();
           for (const [k, v] of Object.entries(req?.headers ?? {})) if (typeof v === "string") headers.set(k, v);
-          const result = await consumeChallenge(await getDb(), token, metaFromHeaders(headers));
+          // Every factor has passed: the session, and the device cookie that marks this browser as known.
+          const result = await finishLogin(await getDb(), {
+            challengeToken: token,
+            deviceCookie: await readDeviceCookie(),
+            meta: metaFromHeaders(headers),
+          });
           if (!result) return null;
           jar.delete(CHALLENGE_COOKIE);
+          await setDeviceCookie(result.deviceCookie);
           return { id: result.user.id, sid: result.sessionId, ver: result.user.sessionVersion };
         },
       }),

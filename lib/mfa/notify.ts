@@ -3,7 +3,8 @@
  * does not undo the change that was already committed.
  */
 import { sendMail } from "@/lib/mail";
-import { securityNoticeEmail } from "@/lib/mail/templates";
+import { formatMailDate, securityNoticeEmail } from "@/lib/mail/templates";
+import { describeUserAgent } from "@/lib/user-agent";
 
 export type SecurityNotice =
   | "mfa-enabled"
@@ -14,13 +15,24 @@ export type SecurityNotice =
   | "recovery-used"
   | "mfa-removed-by-admin"
   | "device-remembered"
-  | "mfa-locked";
+  | "mfa-locked"
+  | "new-browser-sign-in"
+  | "password-changed";
 
 type Recipient = { email: string; name: string; org: { name: string } };
 
 const typeName = (t?: unknown) => (t === "email" ? "email codes" : "an authenticator app");
 
-function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: string; lines: string[] } {
+/** When, which browser, from which address: what lets the owner recognise (or not) their own action. */
+function where(d: Record<string, unknown>) {
+  return [
+    `Time: ${formatMailDate(d.at instanceof Date ? d.at : new Date())}`,
+    `Browser: ${describeUserAgent(typeof d.userAgent === "string" ? d.userAgent : "").text}`,
+    `Network address (approximate): ${typeof d.ip === "string" && d.ip ? d.ip : "unknown"}; it may be your internet provider's, employer's or VPN's`,
+  ];
+}
+
+function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: string; lines: string[]; footer?: string } {
   switch (kind) {
     case "mfa-enabled":
       return { title: "Two-factor authentication is on", lines: [`You turned on two-factor authentication with ${typeName(d.type)} (“${d.factorName}”).`] };
@@ -40,13 +52,29 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
       return { title: "A browser was remembered", lines: [`A browser (${d.device}) will skip the second step of sign-in until ${d.until}.`] };
     case "mfa-locked":
       return { title: "Sign-in locked after failed codes", lines: ["Too many incorrect codes were entered after your password. Two-step sign-in is locked for 15 minutes."] };
+    case "new-browser-sign-in":
+      return {
+        title: "New sign-in from a browser you have not used before",
+        lines: ["Your account was just signed in to from a browser it has not been used with before.", ...where(d)],
+        footer:
+          "If this was you, there is nothing to do. If it wasn't, someone knows your password (and got past your second factor, if you use one): " +
+          "change your password now, sign out of your other sessions on your profile page, and tell your organisation's admin.",
+      };
+    case "password-changed":
+      return {
+        title: "Your password was changed",
+        lines: ["The password of your account was changed. Your other sessions were signed out and remembered browsers forgotten.", ...where(d)],
+        footer:
+          "If you did not change it, someone else has access to your account: contact your organisation's admin at once so they can " +
+          "deactivate the account and end its sessions.",
+      };
   }
 }
 
 export async function notifyUser(user: Recipient, kind: SecurityNotice, detail: Record<string, unknown> = {}) {
-  const { title, lines } = describe(kind, detail);
+  const { title, lines, footer } = describe(kind, detail);
   // The shared layout: text and HTML parts, product and organisation name, every value escaped.
-  const email = securityNoticeEmail({ orgName: user.org.name, userName: user.name, title, lines });
+  const email = securityNoticeEmail({ orgName: user.org.name, userName: user.name, title, lines, footer });
   try {
     await sendMail({ to: user.email, ...email });
   } catch {

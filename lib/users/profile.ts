@@ -4,9 +4,10 @@ import { z } from "zod";
 import { audit } from "@/lib/audit";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
-import { PASSWORD_ACCOUNT_LIMIT, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
+import { organizations, users } from "@/lib/db/schema";
+import { PASSWORD_ACCOUNT_LIMIT, keys, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { AppError, fieldError } from "@/lib/errors";
+import { notifyUser } from "@/lib/mfa/notify";
 import { nameSchema } from "@/lib/orgs/signup";
 import { hashPassword, passwordSchema, verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
@@ -35,7 +36,7 @@ export const changePasswordSchema = z
  * like login attempts, so a stolen session cannot be used to guess the password.
  */
 export async function confirmPassword(db: Db, actor: Actor, password: string, field = "password") {
-  const key = `reauth:${actor.id}`;
+  const key = keys.reauth(actor.id);
   const reservation = await reserveAttempt(db, key, PASSWORD_ACCOUNT_LIMIT);
   if (!reservation.allowed) {
     throw new AppError("rate_limited", `Too many incorrect passwords. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
@@ -48,13 +49,27 @@ export async function confirmPassword(db: Db, actor: Actor, password: string, fi
   await resetAttempts(db, key);
 }
 
-/** Changes the password; the user's other sessions and remembered devices end. */
+/** Changes the password; the user's other sessions and remembered devices end; the user is emailed (S25). */
 export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof changePasswordSchema>, meta?: RequestMeta) {
   await confirmPassword(db, actor, input.currentPassword, "currentPassword");
   const passwordHash = await hashPassword(input.newPassword);
-  await db.transaction(async (tx) => {
+  const recipient = await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
     await revokeAccess(tx, actor.id, { keepSessionId: actor.sessionId });
     await audit(tx, { orgId: actor.orgId, event: "user.password.changed", actorUserId: actor.id, targetUserId: actor.id, meta });
+    const [row] = await tx
+      .select({ email: users.email, name: users.name, orgName: organizations.name })
+      .from(users)
+      .innerJoin(organizations, eq(organizations.id, users.orgId))
+      .where(eq(users.id, actor.id));
+    return row;
   });
+  // After the commit: a mail failure is logged by sendMail and the change stands.
+  if (recipient) {
+    await notifyUser({ ...recipient, org: { name: recipient.orgName } }, "password-changed", {
+      at: new Date(),
+      userAgent: meta?.userAgent,
+      ip: meta?.ip,
+    });
+  }
 }

@@ -640,9 +640,9 @@ describe("per-member actions", () => {
     const w = await world();
     await lockMfa(w.agent.id);
     expect((await listMembers(db, w.actor)).members.find((m) => m.id === w.agent.id)?.locked).toBe(true);
-    expect(await unlockMember(db, w.actor, { userId: w.agent.id }, meta)).toEqual({ wasLocked: true });
+    expect(await unlockMember(db, w.actor, { userId: w.agent.id }, meta)).toEqual({ wasLocked: true, cleared: ["mfa"] });
     expect(await isLocked(db, keys.mfa(w.agent.id))).toBe(false);
-    expect((await auditFor(w.org.id, "admin.mfa.unlocked"))[0]).toMatchObject({ targetUserId: w.agent.id, detail: { wasLocked: true } });
+    expect((await auditFor(w.org.id, "admin.user.unlocked"))[0]).toMatchObject({ targetUserId: w.agent.id, detail: { wasLocked: true, cleared: "mfa" } });
   });
 
   it("changes roles; the last admin cannot demote themselves", async () => {

@@ -29,12 +29,12 @@ describe("remembered devices", () => {
     const [row] = await db.select().from(rememberedDevices).where(eq(rememberedDevices.userId, user.id));
     expect(JSON.stringify(row)).not.toContain(device.token);
     expect(row!.userAgent).toBe(meta.userAgent);
-    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, device.token)).next).toBe("done");
-    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, "some-other-token")).next).toBe("mfa");
+    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: device.token })).next).toBe("done");
+    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: "some-other-token" })).next).toBe("mfa");
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("mfa");
-    const wrong = await passwordStep(db, { email: user.email, password: "wrong password" }, meta, device.token).catch((e: unknown) => e);
+    const wrong = await passwordStep(db, { email: user.email, password: "wrong password" }, meta, { rememberedDevice: device.token }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(AppError);
-    const { token } = await passwordStep(db, { email: user.email, password: PASSWORD }, meta, device.token);
+    const { token } = await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: device.token });
     expect((await findChallenge(db, token))?.challenge.method).toBe("remembered");
   });
 

@@ -84,7 +84,8 @@ export const unlockAction = userAction(
   async (input, ctx) => {
     const result = await unlockMember(await getDb(), actorOf(ctx), input, ctx.meta);
     refresh(input.userId);
-    redirect(`/admin/members/${input.userId}?done=${result.wasLocked ? "unlocked" : "not-locked"}`);
+    const cleared = encodeURIComponent(result.cleared.join(","));
+    redirect(`/admin/members/${input.userId}?done=${result.wasLocked ? `unlocked&cleared=${cleared}` : "not-locked"}`);
   },
   admin,
 );

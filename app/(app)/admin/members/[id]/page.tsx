@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge, Card, Notice, PageTitle, SectionTitle } from "@/components/ui";
 import { getMember } from "@/lib/admin/members-table";
+import { describeLocks, LOCK_KINDS } from "@/lib/auth/locks";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -19,9 +20,15 @@ const DONE: Record<string, { tone: "success" | "warning"; text: string }> = {
     tone: "warning",
     text: "Two-factor authentication was removed and the member was signed out everywhere, but the notification email could not be sent.",
   },
-  unlocked: { tone: "success", text: "The lockout was lifted: the member can try their second factor again." },
-  "not-locked": { tone: "success", text: "The member was not locked out (any lock had already ended)." },
+  unlocked: { tone: "success", text: "The lockout was lifted: the member can sign in again." },
+  "not-locked": { tone: "success", text: "The member was not locked out (any lock had already ended); their attempt counters were reset." },
 };
+
+/** "?cleared=password,mfa" after Unlock: only known lock names are shown. */
+function clearedText(value: string | string[] | undefined) {
+  const kinds = LOCK_KINDS.filter((k) => typeof value === "string" && value.split(",").includes(k));
+  return kinds.length > 0 ? ` Cleared: ${describeLocks(kinds)}.` : "";
+}
 
 export default async function MemberPage({
   params,
@@ -43,6 +50,7 @@ export default async function MemberPage({
   const { member, invitationExpiresAt, factorCount } = data;
   const self = member.id === user.id;
   const done = typeof query.done === "string" ? DONE[query.done] : undefined;
+  const doneText = done && `${done.text}${query.done === "unlocked" ? clearedText(query.cleared) : ""}`;
 
   return (
     <>
@@ -57,7 +65,7 @@ export default async function MemberPage({
       <div className="space-y-6">
         {done && (
           <Notice tone={done.tone}>
-            <span data-testid="member-notice">{done.text}</span>
+            <span data-testid="member-notice">{doneText}</span>
           </Notice>
         )}
         {query.added === "1" && (
@@ -110,16 +118,7 @@ export default async function MemberPage({
               </p>
               <EnforceToggle userId={member.id} name={member.name} enforced={member.mfaEnforced} showLabel />
             </div>
-            {member.locked && (
-              <div>
-                <h3 className="mb-2 text-sm font-medium">Locked out</h3>
-                <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-                  Too many wrong codes were entered. The lock ends by itself after 15 minutes, or you can lift it now.
-                </p>
-                <UnlockForm userId={member.id} />
-              </div>
-            )}
-            {!self && (factorCount > 0 || member.locked) && (
+            {!self && (factorCount > 0 || member.locks.includes("mfa")) && (
               <div>
                 <h3 className="mb-2 text-sm font-medium">Remove 2FA (lost device)</h3>
                 <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
@@ -145,6 +144,16 @@ export default async function MemberPage({
         <Card>
           <SectionTitle id="access">Access</SectionTitle>
           <div className="space-y-6">
+            {member.locked && (
+              <div>
+                <h3 className="mb-2 text-sm font-medium">Locked out</h3>
+                <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="member-locks">
+                  Too many failed attempts: {describeLocks(member.locks)} {member.locks.length > 1 ? "are" : "is"} locked. Each lock ends by itself after 15 minutes, or you
+                  can lift them all now.
+                </p>
+                <UnlockForm userId={member.id} />
+              </div>
+            )}
             {member.invitation && !member.deactivated && (
               <div>
                 <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
