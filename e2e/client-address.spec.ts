@@ -7,48 +7,18 @@
  * `localAddress`): burning the per-address budget of 50 from 127.0.0.1, the address every other e2e
  * test shares, would lock them all out.
  */
-import http from "node:http";
-import path from "node:path";
 import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
 import { expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
-import { actionId, actionRequest, replyLayout, type Layout } from "./helpers/server-actions";
+import { RawLogin } from "./helpers/raw-login";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100); // as playwright.config.ts
-const ORIGIN = `http://localhost:${PORT}`;
-const DIST = path.resolve(import.meta.dirname, "..", `.next-e2e-${PORT}`);
-const WRONG = "Incorrect email or password.";
-const REFUSED = "Too many sign-in attempts";
-
-let layout: Layout;
-let submitPasswordId: string;
+let raw: RawLogin;
 test.beforeAll(async () => {
-  layout = await replyLayout();
-  submitPasswordId = actionId(DIST, "submitPassword", "app/(auth)/login/page");
+  raw = await RawLogin.create();
 });
+test.afterAll(() => raw.close());
 
-/** One password step (the login form's server action) from local address `from`, over one kept-alive connection per address. */
-const agents = new Map<string, http.Agent>();
-function submitPassword(from: string, email: string, password: string, headers: Record<string, string> = {}) {
-  const req = actionRequest(layout, submitPasswordId, "/login", { email, password }, headers, ORIGIN);
-  if (!agents.has(from)) agents.set(from, new http.Agent({ keepAlive: true, maxSockets: 1 }));
-  return new Promise<string>((resolve, reject) => {
-    const request = http.request(
-      { host: "127.0.0.1", port: PORT, localAddress: from, agent: agents.get(from), method: req.method, path: req.path, headers: { ...req.headers, host: `localhost:${PORT}` } },
-      (response) => {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (d) => (body += d));
-        response.on("end", () => resolve(body));
-      },
-    );
-    request.on("error", reject);
-    request.end(req.body);
-  });
-}
-test.afterAll(() => agents.forEach((a) => a.destroy()));
-
-/** What the answer says: the generic failure, or the lockout. */
-const outcome = (body: string) => (body.includes(REFUSED) ? "refused" : body.includes(WRONG) ? "wrong" : body.slice(0, 200));
+const submitPassword = (from: string, email: string, password: string, headers: Record<string, string> = {}) => raw.submit(from, email, password, headers);
+const outcome = RawLogin.outcome;
 
 test("rotating X-Forwarded-For (and forging the internal header) from one peer still hits the per-address limit at 50", async () => {
   const from = "127.0.0.23";
