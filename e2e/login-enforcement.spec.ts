@@ -127,13 +127,26 @@ test("with 2FA required for everyone and a grace date, an agent skips; once the 
   await expect(member.getByTestId("home-name")).toHaveText("Sam Grace");
   await expect(member.getByTestId("grace-banner")).toContainText(`until ${grace.label}`);
   await member.screenshot({ path: "e2e/screenshots/grace-banner.png", fullPage: true });
-  await signOut(member);
 
-  // The admin ends the grace period: skipping is no longer offered.
+  // The admin ends the grace period while the member is still signed in (the session that skipped).
   await admin.gotoSettings();
   await page.getByLabel("Members may skip setup until (optional)").fill("");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByTestId("form-success")).toContainText("Settings saved.");
+
+  // That session now gets enrolment only, on its very next request, like an enforced member's.
+  await member.goto("/");
+  await expect(member).toHaveURL(/\/profile\?setup=required/);
+  await expect(member.getByText("Set up two-factor authentication to continue")).toBeVisible();
+  await expect(member.getByTestId("grace-banner")).toHaveCount(0);
+  // Server actions refuse it too (changing the name is not part of enrolment).
+  const nameForm = member.getByRole("form", { name: "Your name" });
+  await nameForm.getByLabel("Name", { exact: true }).fill("Sam Renamed");
+  await nameForm.getByRole("button", { name: "Save name" }).click();
+  await expect(nameForm.getByText("Set up two-factor authentication first: your administrator requires it.")).toBeVisible();
+  await signOut(member);
+
+  // Signing in again: skipping is no longer offered.
   await submitPassword(member, email, password);
   await expect(member.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
   await expect(member.getByText("Set it up now to continue.")).toBeVisible();

@@ -1,3 +1,4 @@
+import { AdminPage } from "./pages/admin";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
 
 test("a remembered browser skips the second factor (not the password) until it is forgotten", async ({ page, loginPage, twoFactor }) => {
@@ -30,6 +31,36 @@ test("a remembered browser skips the second factor (not the password) until it i
   await expect(page.getByTestId("remembered-device")).toHaveCount(0);
   await loginPage.logout();
 
+  await loginPage.goto();
+  await loginPage.submitPassword(email, password);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+});
+
+test("setting remembered days to 0 forgets remembered browsers for good: back at 30, the browser is asked again", async ({ page, loginPage, twoFactor }) => {
+  test.setTimeout(180_000);
+  const { email, password } = await signUpFreshAdmin(page, "forgetall");
+  const { app } = await twoFactor.enrolTotp("Phone");
+  await twoFactor.finishEnrolment();
+  await loginPage.logout();
+  await loginPage.goto();
+  await loginPage.submitPassword(email, password);
+  await page.getByLabel("Don't ask again on this browser for 30 days").check();
+  await twoFactor.submitTotp(await app.nextCode());
+  await expect(page.getByTestId("home-name")).toBeVisible();
+
+  const admin = new AdminPage(page);
+  const days = page.getByLabel("Remember a device for (days)");
+  await admin.gotoSettings();
+  await days.fill("0");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("form-success")).toContainText("1 remembered browser was forgotten");
+  await days.fill("30");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("form-success")).toContainText("Settings saved.");
+  await loginPage.logout();
+
+  // The browser still holds its cookie, but it no longer skips the second step.
+  expect((await page.context().cookies()).some((c) => c.name === "remembered_device")).toBe(true);
   await loginPage.goto();
   await loginPage.submitPassword(email, password);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();

@@ -113,3 +113,57 @@ test("a user enrols an authenticator app, signs in with codes and a recovery cod
   await loginPage.logout();
   await loginPage.login(email, password);
 });
+
+test("the 2FA step tells a reused code from a wrong one, counts down from the 7th wrong code and says when it locks", async ({ page, loginPage, twoFactor }) => {
+  test.setTimeout(180_000);
+  const { email, password } = await signUpFreshAdmin(page, "countdown");
+  const { app } = await twoFactor.enrolTotp("Phone");
+  await twoFactor.finishEnrolment();
+
+  await loginPage.logout();
+  await loginPage.goto();
+  await loginPage.submitPassword(email, password);
+  const used = await app.nextCode();
+  await twoFactor.submitTotp(used);
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
+
+  await loginPage.logout();
+  await loginPage.goto();
+  await loginPage.submitPassword(email, password);
+  /**
+   * Submits a code and waits until the form has taken the answer in (the same message twice in a row
+   * looks the same): the request went out, and the button is back from "Verifying…". Typing earlier
+   * would be wiped by the form's reset when the previous answer lands.
+   */
+  const submit = async (code: string) => {
+    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login/verify");
+    await twoFactor.submitTotp(code);
+    await answered;
+    await expect(page.getByRole("button", { name: "Verify", exact: true })).toBeEnabled();
+  };
+  // The code of the previous sign-in: already used, and said so (it is not counted as a wrong code).
+  await submit(used);
+  await expect(page.getByText("This code was already used. Wait for the next code in your app.")).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/login-2fa-code-used.png", fullPage: true });
+
+  for (let i = 1; i <= 6; i++) await submit("000000");
+  await expect(page.getByText("That code is not valid. Enter the current code from your authenticator app.", { exact: true })).toBeVisible();
+  await submit("000000");
+  await expect(page.getByText("3 tries left before two-step sign-in is locked for 15 minutes.")).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/login-2fa-tries-left.png", fullPage: true });
+  await submit("000000");
+  await expect(page.getByText("2 tries left before two-step sign-in is locked for 15 minutes.")).toBeVisible();
+  await submit("000000");
+  await expect(page.getByText("1 try left before two-step sign-in is locked for 15 minutes.")).toBeVisible();
+  // The tenth wrong code: its own answer is the lockout, not "not valid".
+  await submit("000000");
+  await expect(loginPage.formError()).toHaveText(
+    "Too many incorrect codes. For your security, two-step sign-in is locked for 15 minutes. Try again later or contact your administrator.",
+  );
+  await expect(page.getByText(/That code is not valid/)).toHaveCount(0);
+  await page.screenshot({ path: "e2e/screenshots/login-2fa-locked.png", fullPage: true });
+  // Even the right code is refused now.
+  await submit(await app.nextCode());
+  await expect(loginPage.formError()).toContainText("Too many incorrect codes.");
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toHaveCount(0);
+});

@@ -1,5 +1,5 @@
-/** Small, well-known primitives from node:crypto: random tokens, hashes, AES-256-GCM, constant-time compare. */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+/** Small, well-known primitives from node:crypto: random tokens, hashes, keyed hashes, AES-256-GCM, constant-time compare. */
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { getSecrets } from "@/lib/config";
 
 /** 256-bit random token, base64url: for challenges, sessions, invitations, remembered devices. */
@@ -7,8 +7,40 @@ export function randomToken(bytes = 32) {
   return randomBytes(bytes).toString("base64url");
 }
 
+/** Plain SHA-256: only for long random tokens (challenges, invitations, remembered browsers), never for what a person types. */
 export function sha256(value: string) {
   return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+/**
+ * What a keyed hash is for. Each purpose has its own key, derived from ENCRYPTION_KEY with HKDF under
+ * its own label, so a value hashed for one purpose means nothing for another (nor for AES).
+ */
+export type KeyedHashPurpose = "email-code" | "recovery-code";
+
+/** Stored keyed hashes start with this: a row tells which scheme wrote it (plain SHA-256 rows have no prefix). */
+export const KEYED_HASH_PREFIX = "hmac1:";
+
+const derivedKeys = new WeakMap<Buffer, Map<KeyedHashPurpose, Buffer>>();
+
+function purposeKey(purpose: KeyedHashPurpose, key: Buffer) {
+  let byPurpose = derivedKeys.get(key);
+  if (!byPurpose) derivedKeys.set(key, (byPurpose = new Map()));
+  let derived = byPurpose.get(purpose);
+  if (!derived) {
+    derived = Buffer.from(hkdfSync("sha256", key, "guardian keyed hash", `guardian/${purpose}/v1`, 32));
+    byPurpose.set(purpose, derived);
+  }
+  return derived;
+}
+
+/**
+ * HMAC-SHA-256 under the purpose's key, prefixed with its version (S37). Short codes a person types
+ * (six digits, recovery codes) are stored this way: without the server key, a copy of the database
+ * gives no way to test a guess. Compare in SQL equality on this value (the stored side is the hash).
+ */
+export function keyedHash(purpose: KeyedHashPurpose, value: string, key = getSecrets().encryptionKey) {
+  return KEYED_HASH_PREFIX + createHmac("sha256", purposeKey(purpose, key)).update(value, "utf8").digest("hex");
 }
 
 /** Six digits from a CSPRNG (uniform: randomInt rejects biased values). */

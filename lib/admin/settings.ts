@@ -6,6 +6,7 @@ import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors, organizations, users, type FactorType } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
+import { endDevicesBeyond } from "@/lib/mfa/remembered-devices";
 import type { RequestMeta } from "@/lib/request-context";
 import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
 import { policyImpact, type MemberFactors } from "./policy-impact";
@@ -80,6 +81,10 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
  * - turning off every method is refused while a member has 2FA enforced;
  * - turning off a method that members rely on needs `confirmMethodOff`;
  * - once the organisation requires 2FA, only an admin with active 2FA may change the policy (S28).
+ * Lowering trust takes effect on what exists (S38), in the same transaction: fewer remember-browser
+ * days end the remembered browsers older than that; turning a method off ends every remembered browser
+ * of the organisation (a browser does not record which method remembered it); the audit row counts them.
+ * Factors of a method turned off are kept but stop counting everywhere at once (usableFactors).
  */
 export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, meta?: RequestMeta, now = new Date()) {
   const parsed = policySchema.safeParse(raw);
@@ -142,6 +147,11 @@ export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, 
         String(after[k] instanceof Date ? (after[k] as Date).toISOString() : after[k]),
     );
     await tx.update(organizations).set(after).where(eq(organizations.id, current.id));
+    const methodTurnedOff = impact.turnedOff.length > 0;
+    const devicesEnded =
+      methodTurnedOff || after.rememberDeviceDays < current.rememberDeviceDays
+        ? await endDevicesBeyond(tx, current.id, methodTurnedOff ? 0 : after.rememberDeviceDays)
+        : 0;
     await audit(tx, {
       orgId: current.id,
       event: "admin.policy.updated",
@@ -152,9 +162,10 @@ export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, 
         after: { ...after, graceUntil: after.graceUntil?.toISOString() ?? null },
         membersWithout2fa: impact.without2fa.length,
         membersLosing2fa: impact.losing.length,
+        rememberedDevicesEnded: devicesEnded,
       },
       meta,
     });
-    return { summary: impact.summary, without2fa: impact.without2fa.length, losing: impact.losing.length, changed };
+    return { summary: impact.summary, without2fa: impact.without2fa.length, losing: impact.losing.length, changed, devicesEnded };
   });
 }

@@ -6,17 +6,11 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/lib/db/client";
-import { usableFactors } from "@/lib/mfa/factors";
-import { mfaRequirement } from "@/lib/mfa/policy";
+import { mfaAccess, type MfaAccess } from "./access";
 import { getAuthOptions } from "./options";
 import { validateSession, type CurrentUser } from "./sessions";
 
-export type SessionUser = CurrentUser & {
-  /** 2FA is required for this user, the grace period (if any) is over, and they have no usable factor. */
-  mustEnrol: boolean;
-  /** During a grace period, without 2FA: the instant the grace period ends (for the banner). */
-  enrolBy: Date | null;
-};
+export type SessionUser = CurrentUser & MfaAccess;
 
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(getAuthOptions());
@@ -25,9 +19,8 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const db = await getDb();
   const user = await validateSession(db, claims);
   if (!user) return null;
-  const requirement = mfaRequirement(user.org, user);
-  const without2fa = requirement.required && (await usableFactors(db, user.id, user.org)).length === 0;
-  return { ...user, mustEnrol: without2fa && !requirement.canSkip, enrolBy: without2fa && requirement.canSkip ? requirement.graceUntil : null };
+  // The current policy on every request (S31): see lib/auth/access.ts.
+  return { ...user, ...(await mfaAccess(db, user)) };
 });
 
 export const ENROL_PATH = "/profile";

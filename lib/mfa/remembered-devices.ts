@@ -3,9 +3,10 @@
  * the database keeps its SHA-256, the user, the expiry, the browser and last use. A remembered browser
  * skips only the second factor, never the password, and only while the organisation allows it
  * (remember-device days > 0). Changing the password, removing a factor and an admin's "Remove 2FA"
- * delete every remembered device of the user.
+ * delete every remembered device of the user. Lowering the organisation's setting (or turning a
+ * method off) ends, for good, the remembered devices the new setting would not allow (S38).
  */
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
 import { randomToken, sha256 } from "@/lib/crypto";
@@ -89,4 +90,31 @@ export async function forgetDevice(db: Executor, actor: Pick<MfaActor, "id" | "o
     .returning({ id: rememberedDevices.id });
   if (rows.length === 0) throw notFound("That device");
   await audit(db, { orgId: actor.orgId, event: "device.forgotten", actorUserId: actor.id, targetUserId: actor.id, meta });
+}
+
+/**
+ * Inside the transaction that lowers the organisation's "remember for N days" setting: deletes the
+ * live remembered devices older than N days (all of them for 0) and brings the others' expiry within
+ * N days of when they were remembered, so that raising the setting later brings none of them back.
+ * Returns how many were ended.
+ */
+export async function endDevicesBeyond(tx: Executor, orgId: string, days: number) {
+  const window = sql`make_interval(days => ${days})`;
+  const ended = await tx
+    .delete(rememberedDevices)
+    .where(
+      and(
+        eq(rememberedDevices.orgId, orgId),
+        gt(rememberedDevices.expiresAt, sql`now()`),
+        days > 0 ? lte(rememberedDevices.createdAt, sql`now() - ${window}`) : undefined,
+      ),
+    )
+    .returning({ id: rememberedDevices.id });
+  if (days > 0) {
+    await tx
+      .update(rememberedDevices)
+      .set({ expiresAt: sql`${rememberedDevices.createdAt} + ${window}` })
+      .where(and(eq(rememberedDevices.orgId, orgId), gt(rememberedDevices.expiresAt, sql`${rememberedDevices.createdAt} + ${window}`)));
+  }
+  return ended.length;
 }

@@ -4,11 +4,19 @@
  * (atomic reservation, lib/attempts.ts); a success resets it. A TOTP code is accepted once: the time
  * step it matched must be later than the factor's last accepted step, recorded with a conditional
  * UPDATE so that two browsers submitting the same code at once get one success.
+ *
+ * Replies: from the 7th failure in a row the message says how many tries are left; the failure that
+ * reaches the limit answers with the lockout itself (not "not valid"). A TOTP code that was valid but
+ * already used (its time step is at or before the factor's last accepted one, or another browser
+ * claimed it first) gets its own message and is not counted as a failure: it is not a guess. The attempt
+ * is still reserved before any check (S8) and only then given back, so a burst cannot exceed the
+ * budget; an attacker learns "already used" only by typing a code that was valid moments ago, which
+ * signs nobody in. A replay that lands on the locking reservation keeps the lock.
  */
 import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { MFA_LIMIT, keys, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
+import { MFA_LIMIT, keys, minutesText, releaseAttempt, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
 import { completeChallenge, type LiveChallenge } from "@/lib/auth/challenge";
 import { decrypt } from "@/lib/crypto";
@@ -36,6 +44,17 @@ export const LOCKED_MESSAGE = (seconds: number) =>
   `Too many incorrect codes. For your security, two-step sign-in is locked for ${minutesText(seconds)}. Try again later or contact your administrator.`;
 export const WRONG_TOTP = "That code is not valid. Enter the current code from your authenticator app.";
 export const WRONG_RECOVERY = "That recovery code is not valid or was already used.";
+export const REPLAYED_TOTP = "This code was already used. Wait for the next code in your app.";
+
+/** From this many failures in a row, replies say how many tries are left (the 7th of 10). */
+export const WARN_FROM_FAILURES = MFA_LIMIT.max - 3;
+
+/** " 3 tries left before …" once `failures` (in a row, this one included) reach the warning zone; "" before. */
+export function triesLeftNote(failures: number) {
+  const left = MFA_LIMIT.max - failures;
+  if (failures < WARN_FROM_FAILURES || left <= 0) return "";
+  return ` ${left} ${left === 1 ? "try" : "tries"} left before two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`;
+}
 
 type Method = "totp" | "recovery" | "email";
 
@@ -70,6 +89,32 @@ export async function recordSecondFactorFailure(db: Db, challenge: LiveChallenge
   if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked");
 }
 
+/**
+ * Records the failure and throws the reply: `wrong` plus the tries left, or, for the failure that
+ * reaches the limit, the lockout message (with the limit's own lock time).
+ */
+export async function failSecondFactor(db: Db, challenge: LiveChallenge, method: Method, attempt: number, meta: RequestMeta, wrong: string): Promise<never> {
+  await recordSecondFactorFailure(db, challenge, method, attempt, meta);
+  if (attempt >= MFA_LIMIT.max) throw new AppError("rate_limited", LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
+  throw fieldError("code", wrong + triesLeftNote(attempt));
+}
+
+/** A valid TOTP code used before: the reserved attempt is given back (unless it was the locking one). */
+async function replayed(db: Db, challenge: LiveChallenge, attempt: number, meta: RequestMeta): Promise<never> {
+  if (attempt >= MFA_LIMIT.max) return failSecondFactor(db, challenge, "totp", attempt, meta, REPLAYED_TOTP);
+  const { user } = challenge;
+  await releaseAttempt(db, keys.mfa(user.id));
+  await audit(db, {
+    orgId: user.orgId,
+    event: "mfa.challenge.failure",
+    actorUserId: user.id,
+    targetUserId: user.id,
+    detail: { method: "totp", reason: "replayed", counted: false },
+    meta,
+  });
+  throw fieldError("code", REPLAYED_TOTP + triesLeftNote(attempt - 1));
+}
+
 /** Runs `claim` (the factor-specific single-use check) and the challenge completion in one transaction. */
 export async function completeWithFactor(
   db: Db,
@@ -94,10 +139,19 @@ export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z
         .from(mfaFactors)
         .where(and(eq(mfaFactors.userId, challenge.user.id), eq(mfaFactors.type, "totp"), isNotNull(mfaFactors.confirmedAt)))
     : [];
+  let used = false;
   for (const factor of factors) {
     if (!factor.secretEnc) continue;
-    const check = await checkTotp(decrypt(factor.secretEnc), input.code, { afterTimeStep: factor.lastUsedStep });
-    if (!check.valid) continue;
+    const secret = decrypt(factor.secretEnc);
+    const check = await checkTotp(secret, input.code, { afterTimeStep: factor.lastUsedStep });
+    if (!check.valid) {
+      // Valid for a step already accepted: a replay, not a guess.
+      if (factor.lastUsedStep != null) {
+        const any = await checkTotp(secret, input.code);
+        if (any.valid && any.timeStep <= factor.lastUsedStep) used = true;
+      }
+      continue;
+    }
     const done = await completeWithFactor(db, challenge, "totp", meta, async (tx) => {
       // The replay guard: only one request can move last_used_step to this step.
       const claimed = await tx
@@ -108,9 +162,10 @@ export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z
       return claimed.length === 1 ? { factor: factor.name } : null;
     });
     if (done) return { method: "totp" as const };
+    used = true; // another request claimed this step first
   }
-  await recordSecondFactorFailure(db, challenge, "totp", attempt, meta);
-  throw fieldError("code", WRONG_TOTP);
+  if (used) return replayed(db, challenge, attempt, meta);
+  return failSecondFactor(db, challenge, "totp", attempt, meta, WRONG_TOTP);
 }
 
 export async function verifyRecoveryLogin(db: Db, challenge: LiveChallenge, input: z.infer<typeof recoveryLoginSchema>, meta: RequestMeta) {
@@ -127,6 +182,5 @@ export async function verifyRecoveryLogin(db: Db, challenge: LiveChallenge, inpu
     await notifyUser({ ...user, org: challenge.org }, "recovery-used", { remaining });
     return { method: "recovery" as const, remaining, low: remaining <= RECOVERY_LOW_WATERMARK };
   }
-  await recordSecondFactorFailure(db, challenge, "recovery", attempt, meta);
-  throw fieldError("code", WRONG_RECOVERY);
+  return failSecondFactor(db, challenge, "recovery", attempt, meta, WRONG_RECOVERY);
 }

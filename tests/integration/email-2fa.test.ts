@@ -421,7 +421,9 @@ describe("signing in with an emailed code", () => {
     code = latestCode(user.email, SIGN_IN);
     for (let i = 0; i < 2; i++) await rejection(verifyEmailLogin(db, challenge, { code: wrong() }, meta));
     const next = await pendingChallenge(user.email); // nor does a new login
-    for (let i = 0; i < 5; i++) expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_TOTP);
+    for (let i = 0; i < 4; i++) expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).fieldErrors?.code?.[0]).toContain(WRONG_TOTP);
+    // The tenth failure locks, and its own reply says so.
+    expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
 
     // Ten failures: locked, even for the right code, and no more codes are sent.
     const locked = await rejection(verifyEmailLogin(db, challenge, { code }, meta));

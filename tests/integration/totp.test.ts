@@ -13,7 +13,8 @@ import type { MfaActor } from "@/lib/mfa/actor";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, disableMfa, regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/mfa/manage";
-import { LOCKED_MESSAGE, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
+import { LOCKED_MESSAGE, REPLAYED_TOTP, WRONG_RECOVERY, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
+import { WRONG_EMAIL_CODE, verifyEmailLogin } from "@/lib/mfa/email-factor";
 import { currentTotp } from "@/lib/mfa/totp";
 import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
 
@@ -118,9 +119,11 @@ describe("login with an authenticator app", () => {
     await verifyTotpLogin(db, first.challenge, { code }, meta);
     const second = await pendingChallenge(user.email);
     const replay = await rejection(verifyTotpLogin(db, second.challenge, { code }, meta));
-    expect(replay.fieldErrors?.code?.[0]).toBe(WRONG_TOTP);
+    expect(replay.fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP);
+    // A code for an earlier step can never be used either: the same answer (wait for the next code).
     const earlier = await rejection(verifyTotpLogin(db, second.challenge, { code: await currentTotp(secret) }, meta));
-    expect(earlier.fieldErrors?.code?.[0]).toBe(WRONG_TOTP);
+    expect(earlier.fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP);
+    expect(await consumeChallenge(db, second.token, meta)).toBeNull();
   });
 
   it("two browsers submitting the same code at the same moment get one session", async () => {
@@ -130,6 +133,8 @@ describe("login with an authenticator app", () => {
     const browsers = await Promise.all([pendingChallenge(user.email), pendingChallenge(user.email), pendingChallenge(user.email)]);
     const results = await Promise.allSettled(browsers.map((b) => verifyTotpLogin(db, b.challenge, { code }, meta)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    // The others are told the code was used (by the browser that won), not that they typed it wrong.
+    for (const r of results) if (r.status === "rejected") expect((r.reason as AppError).fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP);
     const sessions = (await Promise.all(browsers.map((b) => consumeChallenge(db, b.token, meta)))).filter(Boolean);
     expect(sessions).toHaveLength(1);
   });
@@ -140,8 +145,10 @@ describe("login with an authenticator app", () => {
     const { challenge } = await pendingChallenge(user.email);
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => verifyTotpLogin(db, challenge, { code: "000000" }, meta)));
     const errors = results.map((r) => (r.status === "rejected" ? (r.reason as AppError) : null));
-    expect(errors.filter((e) => e?.fieldErrors?.code?.[0] === WRONG_TOTP)).toHaveLength(MFA_LIMIT.max);
-    expect(errors.filter((e) => e?.code === "rate_limited")).toHaveLength(50 - MFA_LIMIT.max);
+    // Nine "not valid" replies; the tenth failure answers with the lockout itself, like the 40 refused.
+    expect(errors.filter((e) => e?.fieldErrors?.code?.[0]?.startsWith(WRONG_TOTP))).toHaveLength(MFA_LIMIT.max - 1);
+    expect(errors.filter((e) => e?.code === "rate_limited")).toHaveLength(50 - MFA_LIMIT.max + 1);
+    expect(errors.every((e) => e?.code !== "rate_limited" || e.message === LOCKED_MESSAGE(MFA_LIMIT.lockSeconds))).toBe(true);
     const locked = await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta));
     expect(locked.message).toBe(LOCKED_MESSAGE(15 * 60));
     const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
@@ -163,6 +170,49 @@ describe("login with an authenticator app", () => {
       expect(e.code).toBe("bad_request");
     }
     await resetAttempts(db, keys.mfa(user.id));
+  });
+});
+
+describe("what the second step answers", () => {
+  const left = (n: number) => ` ${n} ${n === 1 ? "try" : "tries"} left before two-step sign-in is locked for 15 minutes.`;
+
+  it("from the 7th failure in a row it says how many tries are left, and the failure that locks says so (every method alike)", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const { challenge } = await pendingChallenge(user.email);
+    const wrongTotp = async () => (await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0];
+    for (let i = 1; i <= 6; i++) expect(await wrongTotp()).toBe(WRONG_TOTP);
+    expect((await rejection(verifyRecoveryLogin(db, challenge, { code: "0000-0000-0000-0000" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_RECOVERY + left(3));
+    expect((await rejection(verifyEmailLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE + left(2));
+    expect(await wrongTotp()).toBe(WRONG_TOTP + left(1));
+    // The 10th failure: the reply is the lockout, with the limit's own lock time.
+    const locking = await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta));
+    expect(locking.code).toBe("rate_limited");
+    expect(locking.message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
+    expect(locking.message).toContain("locked for 15 minutes");
+    expect((await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta))).message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
+    expect(events.map((e) => e.detail)).toEqual([{ method: "totp", attempt: MFA_LIMIT.max }]);
+  });
+
+  it("a code already used says so and is not counted as a failure; one landing on the locking attempt keeps the lock", async () => {
+    const db = await getDb();
+    const { user, secret } = await enrolledUser();
+    const code = await nextCode(secret);
+    await verifyTotpLogin(db, (await pendingChallenge(user.email)).challenge, { code }, meta);
+    const { challenge } = await pendingChallenge(user.email);
+    for (let i = 1; i <= 8; i++) await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta));
+    // Eight failures so far: the replay is answered as such (still warning) and the count stays at eight...
+    expect((await rejection(verifyTotpLogin(db, challenge, { code }, meta))).fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP + left(2));
+    expect((await rejection(verifyTotpLogin(db, challenge, { code }, meta))).fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP + left(2));
+    // ...so the next wrong code is the 9th failure, not the 10th or 11th.
+    expect((await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_TOTP + left(1));
+    const replays = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.challenge.failure")));
+    expect(replays.filter((e) => (e.detail as { reason?: string }).reason === "replayed")).toHaveLength(2);
+    // With nine failures the reservation for a replay is the locking one: the lock stands.
+    const locked = await rejection(verifyTotpLogin(db, challenge, { code }, meta));
+    expect(locked.message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
+    expect((await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta))).code).toBe("rate_limited");
   });
 });
 

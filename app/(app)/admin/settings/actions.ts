@@ -9,7 +9,10 @@ export const updatePolicyAction = userAction(
   async (input, { user, meta }) => {
     const result = await updatePolicy(await getDb(), { id: user.id, orgId: user.orgId, sessionId: user.sessionId }, input, meta);
     revalidatePath("/", "layout");
-    return { ok: true, message: result.changed.length ? `Settings saved. ${result.summary}` : "Nothing changed." };
+    const ended = result.devicesEnded
+      ? ` ${result.devicesEnded} remembered browser${result.devicesEnded === 1 ? " was" : "s were"} forgotten: they will be asked for the second step again.`
+      : "";
+    return { ok: true, message: result.changed.length ? `Settings saved. ${result.summary}${ended}` : "Nothing changed." };
   },
   { role: "admin" },
 );

@@ -142,7 +142,7 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
             step={1}
             defaultValue={String(current.rememberDeviceDays)}
             state={state}
-            hint="0 = never: the second step is asked at every sign-in. At most 365."
+            hint="0 = never: the second step is asked at every sign-in. At most 365. Lowering it forgets, for good, the browsers remembered longer ago than that; turning a method off forgets every remembered browser."
           />
         </div>
       </Card>
