@@ -70,7 +70,7 @@ async function remember(user: User, org: Awaited<ReturnType<typeof world>>["org"
 }
 
 async function nextStep(user: User, deviceToken?: string) {
-  return (await passwordStep(await getDb(), { email: user.email, password: PASSWORD }, meta, deviceToken)).next;
+  return (await passwordStep(await getDb(), { email: user.email, password: PASSWORD }, meta, { rememberedDevice: deviceToken })).next;
 }
 
 async function policyAudits(orgId: string) {
