@@ -134,3 +134,24 @@ export async function confirmedEmailFactor(db: Executor, userId: string) {
     .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.type, "email"), isNotNull(mfaFactors.confirmedAt)));
   return row ?? null;
 }
+
+/**
+ * Uses up a live code of this scope and user: one conditional UPDATE, so two concurrent submissions of
+ * the same code get one success. Returns the used row, or null for a wrong, used or expired code.
+ */
+export async function consumeCode(tx: Executor, userId: string, scope: Scope, typed: string) {
+  const [used] = await tx
+    .update(emailCodes)
+    .set({ consumedAt: sql`now()` })
+    .where(
+      and(
+        scopeCondition(scope),
+        eq(emailCodes.userId, userId),
+        eq(emailCodes.codeHash, emailCodeHash(scope, typed)),
+        isNull(emailCodes.consumedAt),
+        gt(emailCodes.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({ id: emailCodes.id });
+  return used ?? null;
+}

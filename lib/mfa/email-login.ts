@@ -17,9 +17,9 @@ import {
   EmailCooldownError,
   WRONG_EMAIL_CODE,
   confirmedEmailFactor,
+  consumeCode,
   cooldownSeconds,
   deliver,
-  emailCodeHash,
   emailCodeSchema,
   insertCode,
   lockUser,
@@ -109,19 +109,7 @@ export async function verifyEmailLogin(db: Db, challenge: LiveChallenge, input: 
   const factor = await emailUsable(db, challenge);
   const done = factor
     ? await completeWithFactor(db, challenge, "email", meta, async (tx) => {
-        const [used] = await tx
-          .update(emailCodes)
-          .set({ consumedAt: sql`now()` })
-          .where(
-            and(
-              scopeCondition(scope),
-              eq(emailCodes.userId, challenge.user.id),
-              eq(emailCodes.codeHash, emailCodeHash(scope, input.code)),
-              isNull(emailCodes.consumedAt),
-              gt(emailCodes.expiresAt, sql`now()`),
-            ),
-          )
-          .returning({ id: emailCodes.id });
+        const used = await consumeCode(tx, challenge.user.id, scope, input.code);
         if (!used) return null;
         await tx.update(mfaFactors).set({ lastUsedAt: sql`now()` }).where(eq(mfaFactors.id, factor.id));
         return { factor: factor.name };

@@ -14,7 +14,7 @@ import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import type { MfaActor } from "./actor";
 import { confirmTotpEnrolment, startTotpEnrolment, type confirmTotpSchema } from "./enrol-totp";
-import { confirmEmailEnrolment, startEmailEnrolment, type confirmEmailEnrolmentSchema, type startEmailEnrolmentSchema } from "./email-factor";
+import { confirmEmailEnrolment, startEmailEnrolment, type confirmEmailEnrolmentSchema, type startEmailEnrolmentSchema } from "./email-enrolment";
 import { usableFactors } from "./factors";
 import { mfaRequirement } from "./policy";
 

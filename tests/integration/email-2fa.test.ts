@@ -18,18 +18,10 @@ import { auditEvents, emailCodes, loginChallenges, mfaFactors, recoveryCodes, ty
 import { MailDeliveryError } from "@/lib/mail";
 import { listDevMail } from "@/lib/mail/dev-mailbox";
 import type { MfaActor } from "@/lib/mfa/actor";
-import {
-  EMAIL_ALREADY_SET_UP,
-  EMAIL_NOT_ALLOWED,
-  EmailCooldownError,
-  WRONG_EMAIL_CODE,
-  confirmEmailEnrolment,
-  loginEmailStatus,
-  maskEmail,
-  sendLoginEmailCode,
-  startEmailEnrolment,
-  verifyEmailLogin,
-} from "@/lib/mfa/email-factor";
+import { EMAIL_ALREADY_SET_UP, EMAIL_NOT_ALLOWED, EmailCooldownError, WRONG_EMAIL_CODE } from "@/lib/mfa/email-codes";
+import { confirmEmailEnrolment, startEmailEnrolment } from "@/lib/mfa/email-enrolment";
+import { loginEmailStatus, sendLoginEmailCode, verifyEmailLogin } from "@/lib/mfa/email-login";
+import { maskEmail } from "@/lib/mfa/email-shared";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, removeFactor } from "@/lib/mfa/manage";

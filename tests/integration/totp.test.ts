@@ -14,7 +14,8 @@ import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, disableMfa, regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/mfa/manage";
 import { LOCKED_MESSAGE, REPLAYED_TOTP, WRONG_RECOVERY, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { WRONG_EMAIL_CODE, verifyEmailLogin } from "@/lib/mfa/email-factor";
+import { WRONG_EMAIL_CODE } from "@/lib/mfa/email-codes";
+import { verifyEmailLogin } from "@/lib/mfa/email-login";
 import { currentTotp } from "@/lib/mfa/totp";
 import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
 

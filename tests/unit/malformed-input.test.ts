@@ -17,11 +17,12 @@ import * as login from "@/lib/auth/login";
 import * as signup from "@/lib/orgs/signup";
 import * as enrolTotp from "@/lib/mfa/enrol-totp";
 import * as verifyLogin from "@/lib/mfa/verify-login";
-import * as emailFactor from "@/lib/mfa/email-factor";
+import * as emailEnrolment from "@/lib/mfa/email-enrolment";
+import * as emailLogin from "@/lib/mfa/email-login";
 import * as remembered from "@/lib/mfa/remembered-devices";
 import * as manage from "@/lib/mfa/manage";
 
-const modules = { settings, memberActions, invitations, profile, login, signup, enrolTotp, verifyLogin, emailFactor, remembered, manage };
+const modules = { settings, memberActions, invitations, profile, login, signup, enrolTotp, verifyLogin, emailEnrolment, emailLogin, remembered, manage };
 const schemas = Object.entries(modules).flatMap(([mod, exports]) =>
   Object.entries(exports)
     .filter(([name, value]) => name.endsWith("Schema") && value instanceof z.ZodType)

@@ -2,7 +2,7 @@
 import { challengeAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
 import { confirmTotpSchema } from "@/lib/mfa/enrol-totp";
-import { confirmEmailEnrolmentSchema, startEmailEnrolmentSchema } from "@/lib/mfa/email-factor";
+import { confirmEmailEnrolmentSchema, startEmailEnrolmentSchema } from "@/lib/mfa/email-enrolment";
 import { confirmLoginEmailEnrolment, confirmLoginTotpEnrolment, skipLoginEnrolment, startLoginEmailEnrolment } from "@/lib/mfa/login-enrolment";
 import { z } from "zod";
 

@@ -6,7 +6,7 @@ import { setRememberedDeviceCookie } from "@/lib/auth/challenge-cookie";
 import type { RequestMeta } from "@/lib/request-context";
 import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { getDb } from "@/lib/db/client";
-import { emailLoginSchema, sendLoginEmailCode, sendLoginCodeSchema, verifyEmailLogin } from "@/lib/mfa/email-factor";
+import { emailLoginSchema, sendLoginEmailCode, sendLoginCodeSchema, verifyEmailLogin } from "@/lib/mfa/email-login";
 import { recoveryLoginSchema, totpLoginSchema, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 
 /** The "Don't ask again on this browser" checkbox, honoured only after the second factor has passed. */

@@ -4,7 +4,7 @@ import { Card, TextLink } from "@/components/ui";
 import { findChallenge } from "@/lib/auth/challenge";
 import { readChallengeToken } from "@/lib/auth/challenge-cookie";
 import { getDb } from "@/lib/db/client";
-import { loginEmailStatus } from "@/lib/mfa/email-factor";
+import { loginEmailStatus } from "@/lib/mfa/email-login";
 import { usableFactors } from "@/lib/mfa/factors";
 import { isMethodAllowed } from "@/lib/mfa/policy";
 import { safeCallbackUrl } from "@/lib/urls";

@@ -1,7 +1,7 @@
 "use server";
 import { userAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
-import { confirmEmailEnrolment, confirmEmailEnrolmentSchema, startEmailEnrolment, startEmailEnrolmentSchema } from "@/lib/mfa/email-factor";
+import { confirmEmailEnrolment, confirmEmailEnrolmentSchema, startEmailEnrolment, startEmailEnrolmentSchema } from "@/lib/mfa/email-enrolment";
 
 /** "Send verification code" (and "Send a new code"): to the signed-in user's own address. */
 export const sendEmailEnrolmentCodeAction = userAction(startEmailEnrolmentSchema, async (input, { user }) => {

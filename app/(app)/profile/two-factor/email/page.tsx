@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { Card, Notice, PageTitle, TextLink } from "@/components/ui";
 import { requireUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
-import { EMAIL_NOT_ALLOWED, hasEmailFactor } from "@/lib/mfa/email-factor";
+import { EMAIL_NOT_ALLOWED } from "@/lib/mfa/email-codes";
+import { hasEmailFactor } from "@/lib/mfa/email-enrolment";
 import { isMethodAllowed } from "@/lib/mfa/policy";
 import { ProfileEmailEnrolment } from "./enrol-client";
 

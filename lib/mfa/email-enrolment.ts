@@ -1,8 +1,8 @@
 /**
- * Email as a second factor (S18, S19): enrolment of the account's own address. Codes (hash, cooldown,
- * sending) live in email-codes.ts; login codes in email-login.ts, re-exported here for callers.
+ * Email as a second factor (S18, S19): enrolment of the account's own address. Codes (keyed hash,
+ * cooldown, sending, consuming) live in email-codes.ts; login codes in email-login.ts.
  */
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { minutesText, reserveAttempt, resetAttempts, type Limit } from "@/lib/attempts";
 import { randomDigits } from "@/lib/crypto";
@@ -18,9 +18,9 @@ import {
   EmailCooldownError,
   WRONG_EMAIL_CODE,
   confirmedEmailFactor,
+  consumeCode,
   cooldownSeconds,
   deliver,
-  emailCodeHash,
   emailCodeSchema,
   insertCode,
   lockUser,
@@ -33,25 +33,6 @@ import { onFactorConfirmed } from "./factors";
 import { notifyUser } from "./notify";
 import { isMethodAllowed } from "./policy";
 
-export {
-  EMAIL_ALREADY_SET_UP,
-  EMAIL_NOT_ALLOWED,
-  EMAIL_NOT_SET_UP,
-  EmailCooldownError,
-  WRONG_EMAIL_CODE,
-  cooldownMessage,
-  emailCodeHash,
-} from "./email-codes";
-export { emailLoginSchema, loginEmailStatus, sendLoginCodeSchema, sendLoginEmailCode, verifyEmailLogin } from "./email-login";
-export {
-  DEFAULT_EMAIL_FACTOR_NAME,
-  EMAIL_CODE_MINUTES,
-  EMAIL_CODE_TTL_SECONDS,
-  EMAIL_RESEND_COOLDOWN_SECONDS,
-  EMAIL_WEAKER_NOTE,
-  maskEmail,
-  type SendLoginCodeResult,
-} from "./email-shared";
 
 /** Wrong codes while confirming an enrolment: limited on their own (the user is signed in, or mid-login). */
 export const EMAIL_ENROL_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
@@ -116,19 +97,7 @@ export async function confirmEmailEnrolment(db: Db, actor: MfaActor, input: z.in
   const scope: Scope = { purpose: "enrol", factorId: input.factorId };
   const result = await db.transaction(async (tx) => {
     await lockUser(tx, actor.id);
-    const [used] = await tx
-      .update(emailCodes)
-      .set({ consumedAt: sql`now()` })
-      .where(
-        and(
-          scopeCondition(scope),
-          eq(emailCodes.userId, actor.id),
-          eq(emailCodes.codeHash, emailCodeHash(scope, input.code)),
-          isNull(emailCodes.consumedAt),
-          gt(emailCodes.expiresAt, sql`now()`),
-        ),
-      )
-      .returning({ id: emailCodes.id });
+    const used = await consumeCode(tx, actor.id, scope, input.code);
     if (!used) return null;
     if (await confirmedEmailFactor(tx, actor.id)) throw new AppError("conflict", EMAIL_ALREADY_SET_UP);
     const [factor] = await tx
