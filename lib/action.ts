@@ -15,8 +15,10 @@ import { isDatabaseUnavailable } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { requestMeta, type RequestMeta } from "@/lib/request-context";
+import { parseInput, type FieldErrors } from "@/lib/validation";
 
-export type FieldErrors = Record<string, string[] | undefined>;
+export type { FieldErrors };
+
 
 export type ActionState<T = undefined> = {
   ok?: boolean;
@@ -53,7 +55,7 @@ function safeValues(raw: Record<string, unknown>) {
   return values;
 }
 
-type Handler<S extends z.ZodType, C, T> = (input: z.infer<S>, ctx: C) => Promise<ActionState<T> | void>;
+type Handler<S extends z.ZodType, C, T> = (input: z.output<S>, ctx: C) => Promise<ActionState<T> | void>;
 
 async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionState<T> | void>): Promise<ActionState<T>> {
   try {
@@ -78,9 +80,8 @@ async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionSt
 }
 
 function parse<S extends z.ZodType>(schema: S, raw: Record<string, unknown>) {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return { data: parsed.data as z.infer<S> };
-  const fieldErrors = z.flattenError(parsed.error).fieldErrors as FieldErrors;
+  const { data, fieldErrors } = parseInput(schema, raw);
+  if (!fieldErrors) return { data: data as z.output<S> };
   return {
     state: {
       ok: false,

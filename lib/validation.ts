@@ -45,6 +45,14 @@ export const sixDigitCode = (from: string) =>
     .transform((s) => s.replace(/[\s-]/g, ""))
     .pipe(z.string().regex(/^\d{6}$/, `Enter the 6-digit code ${from}.`));
 
+/** Why an admin makes a sensitive change (kept in the audit log): 3 to 500 characters, line breaks allowed. */
+export const reason = z
+  .string({ error: "Give a reason." })
+  .trim()
+  .min(3, "Give a reason (at least 3 characters).")
+  .max(500, "Use at most 500 characters.")
+  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "Remove control characters.");
+
 /** The name a user gives a second factor ("Phone", "Work email"). */
 export const factorName = z
   .string()
@@ -61,3 +69,12 @@ export const checkbox = z
   .union([z.boolean(), z.string()])
   .optional()
   .transform((v) => v === true || v === "on" || v === "true");
+
+export type FieldErrors = Record<string, string[] | undefined>;
+
+/** What the action wrapper does before a use case runs: the typed input, or a message per field. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): { data: z.output<S>; fieldErrors?: undefined } | { data?: undefined; fieldErrors: FieldErrors } {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { data: parsed.data };
+  return { fieldErrors: z.flattenError(parsed.error).fieldErrors as FieldErrors };
+}

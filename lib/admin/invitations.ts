@@ -17,7 +17,7 @@ import { hashPassword, passwordSchema } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { invitationMessage } from "./emails";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
-import { checkbox } from "./settings";
+import { checkbox } from "@/lib/validation";
 
 export const INVITATION_DAYS = 7;
 export const INVALID_INVITATION = "This invitation link is invalid, was already used or has expired. Ask your administrator for a new one.";

@@ -11,15 +11,17 @@ import { clearLocks } from "@/lib/auth/locks";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Tx } from "@/lib/db/client";
 import { organizations, roles, users } from "@/lib/db/schema";
-import { AppError, fieldError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
+import { checkbox, currentPassword, reason } from "@/lib/validation";
 import { confirmPassword } from "@/lib/users/profile";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
 import { notifyMfaRemoved, wipeMfa } from "./remove-mfa";
-import { checkbox } from "./settings";
+
 
 export const LAST_ADMIN_MESSAGE = "Your organisation needs at least one active admin: make someone else an admin first.";
 
+/** Any string: an id that is not a uuid of this organisation is "not found" (findMember), like any other. */
 const memberId = z.string({ error: "Choose a member." }).min(1, "Choose a member.").max(64, "Choose a member.");
 
 type Ctx = Awaited<ReturnType<typeof assertAdmin>> & { tx: Tx; target: typeof users.$inferSelect };
@@ -45,8 +47,7 @@ async function otherActiveAdmins(tx: Tx, orgId: string, exceptUserId: string) {
 
 export const enforceSchema = z.object({ userId: memberId, enforced: checkbox });
 
-export async function setMfaEnforced(db: Db, actor: AdminActor, input: z.input<typeof enforceSchema>, meta?: RequestMeta) {
-  const { userId, enforced } = enforceSchema.parse(input);
+export async function setMfaEnforced(db: Db, actor: AdminActor, { userId, enforced }: z.output<typeof enforceSchema>, meta?: RequestMeta) {
   return asAdmin(
     db,
     actor,
@@ -69,13 +70,8 @@ export async function setMfaEnforced(db: Db, actor: AdminActor, input: z.input<t
 
 export const removeMfaSchema = z.object({
   userId: memberId,
-  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(128, "Incorrect password."),
-  reason: z
-    .string({ error: "Give a reason." })
-    .trim()
-    .min(3, "Give a reason (at least 3 characters).")
-    .max(500, "Use at most 500 characters.")
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "Remove control characters."),
+  password: currentPassword(),
+  reason,
 });
 
 /**
@@ -83,12 +79,7 @@ export const removeMfaSchema = z.object({
  * reason. Every factor, recovery code, remembered device and session of the member ends; the member
  * is emailed; the audit entry names the admin, the member and the reason.
  */
-export async function removeMemberMfa(db: Db, actor: AdminActor, input: z.input<typeof removeMfaSchema>, meta?: RequestMeta) {
-  const parsed = removeMfaSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("bad_request", "Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
-  }
-  const { userId, password, reason } = parsed.data;
+export async function removeMemberMfa(db: Db, actor: AdminActor, { userId, password, reason }: z.output<typeof removeMfaSchema>, meta?: RequestMeta) {
   // Authorisation first (an agent learns nothing, not even whether the password was right).
   const { org } = await assertAdmin(db, actor);
   await assertOwn2faIfRequired(db, actor, org);
@@ -126,8 +117,7 @@ export const memberSchema = z.object({ userId: memberId });
  * of their known browsers, the second-factor lock and the password-confirmation lock (lib/auth/locks.ts).
  * `cleared` lists the locks that were in force.
  */
-export async function unlockMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
-  const { userId } = memberSchema.parse(input);
+export async function unlockMember(db: Db, actor: AdminActor, { userId }: z.output<typeof memberSchema>, meta?: RequestMeta) {
   return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
     const { cleared, lockedBrowsers } = await clearLocks(tx, target);
     const wasLocked = cleared.length > 0;
@@ -149,10 +139,7 @@ export const roleSchema = z.object({
 });
 
 /** Changes a member's role. The organisation always keeps one active admin. */
-export async function changeRole(db: Db, actor: AdminActor, input: z.input<typeof roleSchema>, meta?: RequestMeta) {
-  const parsed = roleSchema.safeParse(input);
-  if (!parsed.success) throw fieldError("role", "Choose admin or agent.");
-  const { userId, role } = parsed.data;
+export async function changeRole(db: Db, actor: AdminActor, { userId, role }: z.output<typeof roleSchema>, meta?: RequestMeta) {
   return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
     if (target.role === role) return { changed: false };
     if (target.role === "admin" && !target.deactivatedAt && (await otherActiveAdmins(tx, org.id, target.id)) === 0) {
@@ -172,8 +159,7 @@ export async function changeRole(db: Db, actor: AdminActor, input: z.input<typeo
 }
 
 /** Deactivates a member: they cannot sign in, their sessions and remembered devices end. */
-export async function deactivateMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
-  const { userId } = memberSchema.parse(input);
+export async function deactivateMember(db: Db, actor: AdminActor, { userId }: z.output<typeof memberSchema>, meta?: RequestMeta) {
   return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
     if (target.deactivatedAt) return { changed: false };
     if (target.role === "admin" && (await otherActiveAdmins(tx, org.id, target.id)) === 0) {
@@ -186,8 +172,7 @@ export async function deactivateMember(db: Db, actor: AdminActor, input: z.input
   });
 }
 
-export async function reactivateMember(db: Db, actor: AdminActor, input: z.input<typeof memberSchema>, meta?: RequestMeta) {
-  const { userId } = memberSchema.parse(input);
+export async function reactivateMember(db: Db, actor: AdminActor, { userId }: z.output<typeof memberSchema>, meta?: RequestMeta) {
   return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
     if (!target.deactivatedAt) return { changed: false };
     await tx.update(users).set({ deactivatedAt: null }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));

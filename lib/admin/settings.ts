@@ -8,17 +8,12 @@ import { AppError, fieldError } from "@/lib/errors";
 import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
 import { endDevicesBeyond } from "@/lib/mfa/remembered-devices";
 import type { RequestMeta } from "@/lib/request-context";
+import { checkbox } from "@/lib/validation";
 import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
 import { policyImpact, type MemberFactors } from "./policy-impact";
 
 export const NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE =
   "Set up two-factor authentication on your own account before requiring it for everyone, so you cannot lock yourself out.";
-
-/** A checkbox: true from a boolean or the form value "on"/"true"; absent means false. */
-export const checkbox = z
-  .union([z.boolean(), z.string()])
-  .optional()
-  .transform((v) => v === true || v === "on" || v === "true");
 
 export const policySchema = z.object({
   allowTotp: checkbox,
@@ -44,6 +39,7 @@ export const policySchema = z.object({
 });
 
 export type PolicyInput = z.input<typeof policySchema>;
+export type Policy = z.output<typeof policySchema>;
 
 /** Active members with the types of their confirmed factors (every method, allowed or not). */
 export async function memberFactorSummary(db: Executor, orgId: string): Promise<(MemberFactors & { id: string })[]> {
@@ -86,13 +82,7 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
  * of the organisation (a browser does not record which method remembered it); the audit row counts them.
  * Factors of a method turned off are kept but stop counting everywhere at once (usableFactors).
  */
-export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, meta?: RequestMeta, now = new Date()) {
-  const parsed = policySchema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
-    throw new AppError("bad_request", "Please correct the highlighted fields.", fieldErrors);
-  }
-  const input = parsed.data;
+export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, meta?: RequestMeta, now = new Date()) {
   return db.transaction(async (tx) => {
     const { org: current } = await assertAdmin(tx, actor);
     // Serialise policy changes of one organisation.

@@ -26,6 +26,7 @@ import { emailCodes, mfaFactors, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
 import type { Email } from "@/lib/mail/templates";
+import { sixDigitCode } from "@/lib/validation";
 import { EMAIL_CODE_TTL_SECONDS, EMAIL_RESEND_COOLDOWN_SECONDS } from "./email-shared";
 
 export const EMAIL_NOT_ALLOWED = "Your organisation does not allow email codes.";
@@ -122,10 +123,7 @@ export async function deliver(db: Db, row: { id: string; sentAt: Date }, scope: 
 }
 
 
-export const emailCodeSchema = z
-  .string({ error: "Enter the 6-digit code." })
-  .transform((s) => s.replace(/[\s-]/g, ""))
-  .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code from the email."));
+export const emailCodeSchema = sixDigitCode("from the email");
 
 export async function confirmedEmailFactor(db: Executor, userId: string) {
   const [row] = await db

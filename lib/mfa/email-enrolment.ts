@@ -11,6 +11,7 @@ import { emailCodes, mfaFactors } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import { enrolCodeEmail } from "@/lib/mail/templates";
 import type { RequestMeta } from "@/lib/request-context";
+import { factorName, id } from "@/lib/validation";
 import type { MfaActor } from "./actor";
 import {
   EMAIL_ALREADY_SET_UP,
@@ -27,7 +28,6 @@ import {
   scopeCondition,
   type Scope,
 } from "./email-codes";
-import { factorNameSchema } from "./enrol-totp";
 import { DEFAULT_EMAIL_FACTOR_NAME, EMAIL_CODE_MINUTES, EMAIL_RESEND_COOLDOWN_SECONDS, maskEmail } from "./email-shared";
 import { onFactorConfirmed } from "./factors";
 import { notifyUser } from "./notify";
@@ -38,9 +38,9 @@ import { isMethodAllowed } from "./policy";
 export const EMAIL_ENROL_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 const enrolAttemptsKey = (userId: string) => `email-enrol:${userId}`;
 
-export const startEmailEnrolmentSchema = z.object({ name: factorNameSchema.default(DEFAULT_EMAIL_FACTOR_NAME) });
+export const startEmailEnrolmentSchema = z.object({ name: factorName.default(DEFAULT_EMAIL_FACTOR_NAME) });
 export const confirmEmailEnrolmentSchema = z.object({
-  factorId: z.uuid({ error: "Start the setup again." }),
+  factorId: id("Start the setup again."),
   code: emailCodeSchema,
 });
 

@@ -10,6 +10,7 @@ import type { Db } from "@/lib/db/client";
 import { mfaFactors } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
+import { factorName, id, sixDigitCode } from "@/lib/validation";
 import type { MfaActor } from "./actor";
 import { isMethodAllowed } from "./policy";
 import { onFactorConfirmed } from "./factors";
@@ -18,22 +19,10 @@ import { notifyUser } from "./notify";
 
 const PENDING_TTL_MINUTES = 60;
 
-export const factorNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Give it a name, like “Phone”.")
-  .max(60, "Use at most 60 characters.")
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Remove control characters.");
-
-export const codeSchema = z
-  .string({ error: "Enter the 6-digit code." })
-  .transform((s) => s.replace(/[\s-]/g, ""))
-  .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code from your app."));
-
 export const confirmTotpSchema = z.object({
-  factorId: z.uuid({ error: "Start the setup again." }),
-  name: factorNameSchema.default("Authenticator app"),
-  code: codeSchema,
+  factorId: id("Start the setup again."),
+  name: factorName.default("Authenticator app"),
+  code: sixDigitCode("from your app"),
 });
 
 export async function startTotpEnrolment(db: Db, actor: MfaActor) {

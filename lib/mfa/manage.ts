@@ -12,9 +12,9 @@ import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
+import { currentPassword, factorName, id } from "@/lib/validation";
 import { confirmPassword } from "@/lib/users/profile";
 import type { MfaActor } from "./actor";
-import { factorNameSchema } from "./enrol-totp";
 import { usableFactors } from "./factors";
 import { notifyUser } from "./notify";
 import { mfaRequirement } from "./policy";
@@ -23,10 +23,9 @@ import { replaceRecoveryCodes } from "./recovery";
 export const REQUIRED_BY_ADMIN_MESSAGE =
   "Your administrator requires two-factor authentication for your account. Contact them if you need to change this.";
 
-const password = z.string().min(1, "Enter your password.").max(128, "Incorrect password.");
-export const renameFactorSchema = z.object({ factorId: z.uuid({ error: "Unknown authenticator." }), name: factorNameSchema });
-export const removeFactorSchema = z.object({ factorId: z.uuid({ error: "Unknown authenticator." }), password });
-export const passwordOnlySchema = z.object({ password });
+export const renameFactorSchema = z.object({ factorId: id("Unknown authenticator."), name: factorName });
+export const removeFactorSchema = z.object({ factorId: id("Unknown authenticator."), password: currentPassword() });
+export const passwordOnlySchema = z.object({ password: currentPassword() });
 
 async function ownFactor(db: Executor, actor: MfaActor, factorId: string) {
   const [factor] = await db

@@ -14,6 +14,7 @@ import type { Executor } from "@/lib/db/client";
 import { rememberedDevices } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
+import { id } from "@/lib/validation";
 import { describeUserAgent } from "@/lib/user-agent";
 import type { MfaActor } from "./actor";
 import { notifyUser } from "./notify";
@@ -81,7 +82,7 @@ export async function listRememberedDevices(db: Executor, userId: string) {
     .orderBy(asc(rememberedDevices.createdAt));
 }
 
-export const forgetDeviceSchema = z.object({ deviceId: z.uuid({ error: "Unknown device." }) });
+export const forgetDeviceSchema = z.object({ deviceId: id("Unknown device.") });
 
 export async function forgetDevice(db: Executor, actor: Pick<MfaActor, "id" | "orgId">, input: z.infer<typeof forgetDeviceSchema>, meta?: RequestMeta) {
   const rows = await db

@@ -24,6 +24,7 @@ import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
+import { sixDigitCode } from "@/lib/validation";
 import { remainingRecoveryCodes } from "./factors";
 import { notifyUser } from "./notify";
 import { isMethodAllowed } from "./policy";
@@ -31,10 +32,7 @@ import { consumeRecoveryCode, RECOVERY_LOW_WATERMARK } from "./recovery";
 import { checkTotp } from "./totp";
 
 export const totpLoginSchema = z.object({
-  code: z
-    .string({ error: "Enter the 6-digit code." })
-    .transform((s) => s.replace(/[\s-]/g, ""))
-    .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app.")),
+  code: sixDigitCode("from your authenticator app"),
 });
 export const recoveryLoginSchema = z.object({
   code: z.string({ error: "Enter a recovery code." }).trim().min(1, "Enter a recovery code.").max(64, "That is not a recovery code."),

@@ -8,13 +8,13 @@ import { organizations, users } from "@/lib/db/schema";
 import { PASSWORD_ACCOUNT_LIMIT, keys, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { AppError, fieldError } from "@/lib/errors";
 import { notifyUser } from "@/lib/mfa/notify";
-import { nameSchema } from "@/lib/orgs/signup";
-import { hashPassword, passwordSchema, verifyPassword } from "@/lib/passwords";
+import { hashPassword, verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
+import { currentPassword, name, newPassword } from "@/lib/validation";
 
 type Actor = { id: string; orgId: string; sessionId?: string };
 
-export const updateNameSchema = z.object({ name: nameSchema });
+export const updateNameSchema = z.object({ name });
 
 export async function updateName(db: Db, actor: Actor, input: z.infer<typeof updateNameSchema>, meta?: RequestMeta) {
   await db.transaction(async (tx) => {
@@ -25,8 +25,8 @@ export async function updateName(db: Db, actor: Actor, input: z.infer<typeof upd
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().min(1, "Enter your current password.").max(128, "Incorrect password."),
-    newPassword: passwordSchema,
+    currentPassword: currentPassword(),
+    newPassword,
     confirmPassword: z.string(),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." });

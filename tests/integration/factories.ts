@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { organizations, users, type Role } from "@/lib/db/schema";
+import { policySchema, type PolicyInput } from "@/lib/admin/settings";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/passwords";
 
@@ -44,3 +45,16 @@ export async function rejection(p: Promise<unknown>) {
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
+
+/** The 2FA policy form as an admin submits it (defaults: both methods, not required, 30 days). */
+export const policyForm = (p: Partial<PolicyInput> = {}): PolicyInput => ({
+  allowTotp: true,
+  allowEmail: true,
+  require2fa: false,
+  graceDay: "",
+  rememberDeviceDays: 30,
+  ...p,
+});
+
+/** The policy as the use case receives it: the form parsed by its schema, as the action wrapper does. */
+export const policy = (p: Partial<PolicyInput> = {}) => policySchema.parse(policyForm(p));

@@ -5,7 +5,6 @@
  */
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { PolicyInput } from "@/lib/admin/settings";
 import { updatePolicy } from "@/lib/admin/settings";
 import { mfaAccess } from "@/lib/auth/access";
 import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
@@ -23,19 +22,11 @@ import { skipLoginEnrolment } from "@/lib/mfa/login-enrolment";
 import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { currentTotp } from "@/lib/mfa/totp";
 import { WRONG_TOTP, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, policy } from "./factories";
 
 type User = typeof users.$inferSelect;
 const day = 24 * 60 * 60 * 1000;
 
-const policy = (p: Partial<PolicyInput> = {}): PolicyInput => ({
-  allowTotp: true,
-  allowEmail: true,
-  require2fa: false,
-  graceDay: "",
-  rememberDeviceDays: 30,
-  ...p,
-});
 
 beforeEach(() => {
   vi.stubEnv("SMTP_URL", ""); // email codes go to the dev mailbox

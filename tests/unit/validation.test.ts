@@ -3,7 +3,7 @@ import { minutesText } from "@/lib/attempts";
 import { loginSchema } from "@/lib/auth/login";
 import { mfaRequirement } from "@/lib/mfa/policy";
 import { signupSchema } from "@/lib/orgs/signup";
-import { passwordSchema } from "@/lib/passwords";
+import { newPassword as passwordSchema } from "@/lib/validation";
 import { safeCallbackUrl } from "@/lib/urls";
 
 describe("password rules", () => {
