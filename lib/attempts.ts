@@ -75,6 +75,9 @@ export const keys = {
   passwordAccount: (email: string) => `pw-account:${email.trim().toLowerCase()}`,
   passwordIp: (ip: string) => `pw-ip:${ip}`,
   mfa: (userId: string) => `mfa:${userId}`,
+  signupIp: (ip: string) => `signup-ip:${ip}`,
+  signupEmail: (email: string) => `signup-email:${email.trim().toLowerCase()}`,
+  inviteOrg: (orgId: string) => `invite-org:${orgId}`,
 };
 
 /** Gives back a reserved attempt that turned out to succeed (for counters that only count failures). */

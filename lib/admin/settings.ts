@@ -8,6 +8,7 @@ import { AppError, fieldError } from "@/lib/errors";
 import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
 import type { RequestMeta } from "@/lib/request-context";
 import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
+import { memberEmailSql } from "./member-email";
 import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE } from "./messages";
 import { policyImpact, type MemberFactors } from "./policy-impact";
 
@@ -45,10 +46,10 @@ export type PolicyInput = z.input<typeof policySchema>;
 /** Active members with the types of their confirmed factors (every method, allowed or not). */
 export async function memberFactorSummary(db: Executor, orgId: string): Promise<(MemberFactors & { id: string })[]> {
   const members = await db
-    .select({ id: users.id, name: users.name, email: users.email })
+    .select({ id: users.id, name: users.name, email: memberEmailSql(users) })
     .from(users)
     .where(and(eq(users.orgId, orgId), isNull(users.deactivatedAt)))
-    .orderBy(users.name, users.email);
+    .orderBy(users.name, memberEmailSql(users));
   const factors = await db
     .selectDistinct({ userId: mfaFactors.userId, type: mfaFactors.type })
     .from(mfaFactors)
