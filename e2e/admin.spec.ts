@@ -5,7 +5,7 @@
  */
 import type { APIRequestContext } from "@playwright/test";
 import { generate } from "otplib";
-import { DEMO, DEMO_PASSWORD, expect, test, uniqueEmail } from "./fixtures";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 import { AdminPage, dayFromNow } from "./pages/admin";
 
 type Mail = { id: number; to: string; subject: string; text: string };
@@ -184,14 +184,7 @@ test("an admin with 2FA requires it for everyone with a grace date; members show
   test.slow(); // enrols an authenticator app, which may wait for the next 30-second code
   const admin = new AdminPage(page);
   const grace = dayFromNow(6);
-  const founder = uniqueEmail("policy");
-  await page.goto("/signup");
-  await page.getByLabel("Organisation name").fill("Policy Org");
-  await page.getByLabel("Your name").fill("Pat Policy");
-  await page.getByLabel("Work email").fill(founder);
-  await page.getByLabel("Password").fill("pat's long passphrase");
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
+  const { email: founder } = await signUpFreshAdmin(page, { prefix: "policy", org: "Policy Org", name: "Pat Policy", password: "pat's long passphrase" });
   const members = [uniqueEmail("m1"), uniqueEmail("m2")];
   for (const [i, email] of members.entries()) await admin.addUser({ name: `Member ${i + 1}`, email, requireMfa: false });
 
@@ -247,14 +240,7 @@ test("an agent cannot open the admin pages or export", async ({ page, loginPage,
 test("Remove 2FA for a member who lost their device: password and reason, member signed out and emailed", async ({ page, browser, request }) => {
   test.slow(); // two browsers, an invitation and an authenticator enrolment
   const admin = new AdminPage(page);
-  const founder = uniqueEmail("remover");
-  await page.goto("/signup");
-  await page.getByLabel("Organisation name").fill("Removal Org");
-  await page.getByLabel("Your name").fill("Rita Remover");
-  await page.getByLabel("Work email").fill(founder);
-  await page.getByLabel("Password").fill("rita's long passphrase");
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
+  await signUpFreshAdmin(page, { prefix: "remover", org: "Removal Org", name: "Rita Remover", password: "rita's long passphrase" });
   const memberEmail = uniqueEmail("lostphone");
   const memberUrl = await admin.addUser({ name: "Lou Lostphone", email: memberEmail, requireMfa: false });
   const invitation = await latestMailTo(request, memberEmail);

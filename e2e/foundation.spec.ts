@@ -1,21 +1,33 @@
-import { DEMO, DEMO_PASSWORD, expect, test, uniqueEmail } from "./fixtures";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, signupLinkFor, submitSignup, test, uniqueEmail } from "./fixtures";
 
-test("a visitor signs up a new organisation, logs out and logs back in", async ({ page, loginPage }) => {
+test("a visitor signs up by the emailed link, then signs in to the new organisation", async ({ page, loginPage }) => {
   const email = uniqueEmail("founder");
-  await page.goto("/signup");
-  await page.getByLabel("Organisation name").fill("Initech Helpdesk");
-  await page.getByLabel("Your name").fill("Peter Gibbons");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password").fill("tps reports forever");
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByText("Your organisation is ready")).toBeVisible();
-  await expect(page.getByTestId("whoami")).toHaveText("Peter Gibbons · Initech Helpdesk");
+  await submitSignup(page, { org: "Initech Helpdesk", name: "Peter Gibbons", email, password: "tps reports forever" });
+  await expect(page.getByTestId("signup-sent")).toContainText(`We sent a message to ${email}`);
+  await page.screenshot({ path: "e2e/screenshots/signup-sent.png", fullPage: true });
+  // Nothing exists until the link is opened.
+  await loginPage.goto();
+  await loginPage.submitPassword(email, "tps reports forever");
+  await expect(loginPage.formError()).toHaveText("Incorrect email or password.");
 
-  await loginPage.logout();
-  await loginPage.login(email, "tps reports forever");
+  const link = await signupLinkFor(page, email);
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "Create Initech Helpdesk" })).toBeVisible();
+  await expect(page.getByTestId("signup-email")).toHaveText(email);
+  await page.screenshot({ path: "e2e/screenshots/signup-confirm.png", fullPage: true });
+  await page.getByRole("button", { name: "Confirm and create organisation" }).click();
+  await expect(page.getByRole("heading", { name: "Your organisation is ready — sign in" })).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/signup-ready.png", fullPage: true });
+  await page.getByRole("link", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await loginPage.submitPassword(email, "tps reports forever");
   await expect(page.getByTestId("home-name")).toHaveText("Peter Gibbons");
   await expect(page.getByTestId("home-org")).toHaveText("Initech Helpdesk");
   await expect(page.getByTestId("home-role")).toHaveText("Admin");
+
+  // The link worked once.
+  await page.goto(link);
+  await expect(page.getByTestId("signup-link-invalid")).toBeVisible();
 });
 
 test("sign-up answers bad input with field errors and keeps what was typed, except the password", async ({ page }) => {
@@ -57,14 +69,7 @@ test("a signed-out visit to a protected page lands on the login page, then retur
 });
 
 test("a user changes their name and password on the profile page", async ({ page, loginPage, profilePage }) => {
-  const email = uniqueEmail("profile");
-  await page.goto("/signup");
-  await page.getByLabel("Organisation name").fill("Profile Org");
-  await page.getByLabel("Your name").fill("Old Name");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password").fill("first passphrase");
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
+  const { email } = await signUpFreshAdmin(page, { prefix: "profile", org: "Profile Org", name: "Old Name", password: "first passphrase" });
 
   await profilePage.goto();
   await profilePage.changeName("New Name");

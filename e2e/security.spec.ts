@@ -4,7 +4,7 @@
  * sessions in the profile (S6), login history and the admin audit log (S26).
  */
 import type { APIResponse, Browser, ConsoleMessage, Page } from "@playwright/test";
-import { DEMO, DEMO_PASSWORD, expect, test, uniqueEmail } from "./fixtures";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 
 const SHOTS = "e2e/screenshots";
@@ -37,17 +37,9 @@ function watchViolations(page: Page) {
   return problems;
 }
 
+/** A new organisation and its signed-in admin (sign-up by the emailed link). */
 async function signUp(page: Page, { name = "Sam Secure", org = "Secure Org" } = {}) {
-  const email = uniqueEmail("sec");
-  const password = "a long enough passphrase";
-  await page.goto("/signup");
-  await page.getByLabel("Organisation name").fill(org);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByTestId("whoami")).toHaveText(`${name} · ${org}`);
-  return { email, password };
+  return signUpFreshAdmin(page, { prefix: "sec", name, org });
 }
 
 async function newPage(browser: Browser) {

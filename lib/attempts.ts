@@ -86,6 +86,9 @@ export const keys = {
   mfa: (userId: string) => `mfa:${userId}`,
   /** Re-entering the password while signed in (lib/users/profile.ts confirmPassword). */
   reauth: (userId: string) => `reauth:${userId}`,
+  signupIp: (ip: string) => `signup-ip:${ip}`,
+  signupEmail: (email: string) => `signup-email:${email.trim().toLowerCase()}`,
+  inviteOrg: (orgId: string) => `invite-org:${orgId}`,
 };
 
 /** Gives back a reserved attempt that turned out to succeed (for counters that only count failures). */

@@ -1,14 +1,7 @@
 /** argon2id with the OWASP parameters (m=19456 KiB, t=2, p=1). */
 import { hash, verify } from "@node-rs/argon2";
-import { z } from "zod";
 
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
-
-/** 8 to 128 characters, no composition rules, nothing trimmed or truncated. */
-export const passwordSchema = z
-  .string({ error: "Enter a password." })
-  .min(8, "Use at least 8 characters.")
-  .max(128, "Use at most 128 characters.");
 
 export function hashPassword(password: string) {
   return hash(password, ARGON2_OPTIONS);

@@ -61,3 +61,12 @@ export function codeFrom(mail: Pick<DevMail, "text">): string {
 export async function latestCode(request: APIRequestContext, to: string, opts: MailQuery = {}): Promise<string> {
   return codeFrom(await latestMail(request, to, opts));
 }
+
+/** The path (with its token) of the first link in a message's text part whose path starts with `prefix`, e.g. "/signup/confirm/". */
+export function linkFrom(mail: Pick<DevMail, "text">, prefix: string): string {
+  for (const [url] of mail.text.matchAll(/https?:\/\/\S+/g)) {
+    const { pathname } = new URL(url);
+    if (pathname.startsWith(prefix)) return pathname;
+  }
+  throw new Error(`No ${prefix} link in this email`);
+}

@@ -2,29 +2,39 @@
  * "Add user" and invitations. The new user gets an email with a single-use set-password link valid for
  * 7 days; only the SHA-256 of its token is stored. Accepting sets the password and marks the
  * invitation used. It never creates a session: the user then signs in normally, so 2FA is honoured.
+ *
+ * The admin's answer never depends on other organisations (S39): an address that already has an
+ * account elsewhere gets a placeholder member (users.placeholder_for), shown and handled like any
+ * pending invitation, and the address is emailed that it cannot join a second organisation. Only an
+ * address already in the admin's own organisation is answered plainly. Invitations are limited per
+ * organisation (each one sends an email).
  */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import { keys, minutesText, reserveAttempt, type Limit } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
-import { emailSchema } from "@/lib/auth/login";
 import { randomToken, sha256 } from "@/lib/crypto";
 import type { Db, Tx } from "@/lib/db/client";
 import { invitations, organizations, roles, users } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
-import { sendMail } from "@/lib/mail";
-import { nameSchema } from "@/lib/orgs/signup";
-import { hashPassword, passwordSchema } from "@/lib/passwords";
+import { sendMail, type MailMessage } from "@/lib/mail";
+import { invitationElsewhereEmail } from "@/lib/mail/account-templates";
+import { hashPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { invitationMessage } from "./emails";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
-import { checkbox } from "@/lib/validation";
+import { checkbox, email, name, newPassword } from "@/lib/validation";
 
 export const INVITATION_DAYS = 7;
 export const INVALID_INVITATION = "This invitation link is invalid, was already used or has expired. Ask your administrator for a new one.";
+export const ALREADY_MEMBER = "This address already belongs to a member of your organisation.";
+/** Invitations (added or sent again) per organisation: 50 an hour. */
+export const INVITE_ORG_LIMIT: Limit = { max: 50, windowSeconds: 60 * 60, lockSeconds: 60 * 60 };
 
 export const addMemberSchema = z.object({
-  name: nameSchema,
-  email: emailSchema,
+  name,
+  email,
   role: z.enum(roles, { error: "Choose admin or agent." }),
   requireMfa: checkbox,
 });
@@ -48,26 +58,75 @@ async function createInvitation(tx: Tx, user: { id: string; orgId: string }) {
   return { token, expiresAt: row!.expiresAt };
 }
 
+/** The invitation email; for a placeholder member, the "cannot join a second organisation" one (no link). */
+function invitationMail(
+  invite: { token: string; expiresAt: Date },
+  user: { email: string; name: string; placeholderFor: string | null },
+  ctx: { orgName: string; inviterName: string; baseUrl: string },
+): MailMessage {
+  if (user.placeholderFor) {
+    const loginUrl = `${ctx.baseUrl.replace(/\/+$/, "")}/login`;
+    return { to: user.placeholderFor, ...invitationElsewhereEmail({ orgName: ctx.orgName, inviterName: ctx.inviterName, userName: user.name, loginUrl }) };
+  }
+  return invitationMessage({
+    to: user.email,
+    name: user.name,
+    orgName: ctx.orgName,
+    inviterName: ctx.inviterName,
+    url: invitationUrl(ctx.baseUrl, invite.token),
+    expiresAt: invite.expiresAt,
+  });
+}
+
 async function sendInvitation(
   invite: { token: string; expiresAt: Date },
-  user: { email: string; name: string; mfaEnforced: boolean },
+  user: { email: string; name: string; placeholderFor: string | null },
   ctx: { orgName: string; inviterName: string; baseUrl: string },
 ) {
   try {
-    await sendMail(
-      invitationMessage({
-        to: user.email,
-        name: user.name,
-        orgName: ctx.orgName,
-        inviterName: ctx.inviterName,
-        url: invitationUrl(ctx.baseUrl, invite.token),
-        expiresAt: invite.expiresAt,
-      }),
-    );
+    await sendMail(invitationMail(invite, user, ctx));
     return true;
   } catch {
     return false;
   }
+}
+
+async function reserveInvitation(tx: Tx, orgId: string) {
+  const reservation = await reserveAttempt(tx, keys.inviteOrg(orgId), INVITE_ORG_LIMIT);
+  if (!reservation.allowed) {
+    throw new AppError("rate_limited", `Too many invitations from your organisation. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+  }
+}
+
+/** A member of this organisation with this address (a placeholder too), if any. */
+async function ownMember(tx: Tx, orgId: string, email: string) {
+  const [row] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), or(eq(users.email, email), eq(users.placeholderFor, email))));
+  return row;
+}
+
+type Invitee = { name: string; email: string; role: (typeof roles)[number]; requireMfa: boolean };
+
+/**
+ * The new member row: a real one for a fresh address, a placeholder for an address with an account in
+ * another organisation (same columns otherwise, so the admin sees no difference). Its own organisation: a field error.
+ */
+async function insertInvitee(tx: Tx, orgId: string, data: Invitee) {
+  if (await ownMember(tx, orgId, data.email)) throw fieldError("email", ALREADY_MEMBER);
+  const values = { orgId, name: data.name, role: data.role, mfaEnforced: data.requireMfa, passwordHash: null };
+  const [user] = await tx.insert(users).values({ ...values, email: data.email }).onConflictDoNothing().returning();
+  if (user) return user;
+  // Taken: by another organisation, or (a concurrent add) by this one.
+  if (await ownMember(tx, orgId, data.email)) throw fieldError("email", ALREADY_MEMBER);
+  const [placeholder] = await tx
+    .insert(users)
+    .values({ ...values, email: `placeholder:${randomUUID()}`, placeholderFor: data.email })
+    .onConflictDoNothing()
+    .returning();
+  if (!placeholder) throw fieldError("email", ALREADY_MEMBER);
+  return placeholder;
 }
 
 /**
@@ -78,25 +137,14 @@ async function sendInvitation(
 export async function addMember(
   db: Db,
   actor: AdminActor,
-  input: z.input<typeof addMemberSchema>,
+  data: z.output<typeof addMemberSchema>,
   ctx: { baseUrl: string; meta?: RequestMeta },
 ) {
-  const parsed = addMemberSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("bad_request", "Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
-  }
-  const data = parsed.data;
   const created = await db.transaction(async (tx) => {
     const { user: admin, org } = await assertAdmin(tx, actor);
     if (data.requireMfa) await assertOwn2faIfRequired(tx, actor, org);
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
-    if (existing) throw fieldError("email", "An account with this email address already exists.");
-    const [user] = await tx
-      .insert(users)
-      .values({ orgId: org.id, email: data.email, name: data.name, role: data.role, mfaEnforced: data.requireMfa, passwordHash: null })
-      .onConflictDoNothing()
-      .returning();
-    if (!user) throw fieldError("email", "An account with this email address already exists.");
+    await reserveInvitation(tx, org.id);
+    const user = await insertInvitee(tx, org.id, data);
     const invite = await createInvitation(tx, user);
     await audit(tx, {
       orgId: org.id,
@@ -123,6 +171,7 @@ export async function resendInvitation(db: Db, actor: AdminActor, input: { userI
     const user = await findMember(tx, actor, input.userId);
     if (user.passwordHash) throw new AppError("conflict", "This member has already accepted their invitation.");
     if (user.deactivatedAt) throw new AppError("conflict", "Reactivate this member before inviting them again.");
+    await reserveInvitation(tx, org.id);
     await tx.delete(invitations).where(and(eq(invitations.userId, user.id), isNull(invitations.usedAt)));
     const invite = await createInvitation(tx, user);
     await audit(tx, { orgId: org.id, event: "admin.invitation.resent", actorUserId: actor.id, targetUserId: user.id, meta: ctx.meta });
@@ -147,15 +196,22 @@ export async function findInvitation(db: Db, token: unknown) {
     .innerJoin(users, and(eq(users.id, invitations.userId), eq(users.orgId, invitations.orgId)))
     .innerJoin(organizations, eq(organizations.id, invitations.orgId))
     .where(
-      and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.usedAt), gt(invitations.expiresAt, sql`now()`), isNull(users.deactivatedAt)),
+      and(
+        eq(invitations.tokenHash, sha256(token)),
+        isNull(invitations.usedAt),
+        gt(invitations.expiresAt, sql`now()`),
+        isNull(users.deactivatedAt),
+        isNull(users.placeholderFor),
+      ),
     );
   return row ?? null;
 }
 
 export const acceptInvitationSchema = z
   .object({
-    token: z.string().min(1).max(200),
-    password: passwordSchema,
+    /** Whatever the link held: a garbled token is simply not found (INVALID_INVITATION), like a used one. */
+    token: z.string().max(200).catch(""),
+    password: newPassword,
     confirmPassword: z.string(),
   })
   .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." });
@@ -164,14 +220,7 @@ export const acceptInvitationSchema = z
  * Sets the password and marks the invitation used, atomically (two concurrent uses: one wins). Creates
  * no session and no login challenge: the caller sends the user to /login.
  */
-export async function acceptInvitation(db: Db, input: z.input<typeof acceptInvitationSchema>, meta?: RequestMeta) {
-  const parsed = acceptInvitationSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
-    if (fieldErrors.token) throw new AppError("not_found", INVALID_INVITATION);
-    throw new AppError("bad_request", "Please correct the highlighted fields.", fieldErrors);
-  }
-  const { token, password } = parsed.data;
+export async function acceptInvitation(db: Db, { token, password }: z.output<typeof acceptInvitationSchema>, meta?: RequestMeta) {
   if (!(await findInvitation(db, token))) throw new AppError("not_found", INVALID_INVITATION);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
@@ -184,7 +233,7 @@ export async function acceptInvitation(db: Db, input: z.input<typeof acceptInvit
     const [user] = await tx
       .update(users)
       .set({ passwordHash })
-      .where(and(eq(users.id, invite.userId), eq(users.orgId, invite.orgId), isNull(users.deactivatedAt)))
+      .where(and(eq(users.id, invite.userId), eq(users.orgId, invite.orgId), isNull(users.deactivatedAt), isNull(users.placeholderFor)))
       .returning({ id: users.id, email: users.email });
     if (!user) throw new AppError("not_found", INVALID_INVITATION);
     // Any other link sent to this member stops working too.

@@ -5,6 +5,7 @@ import { invitations, mfaFactors, users, type FactorType, type Role } from "@/li
 import { activeLocks, type LockKind } from "@/lib/auth/locks";
 import { allowedMethods, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { assertAdmin, findMember, type AdminActor } from "./guard";
+import { memberEmail, memberEmailSql } from "./member-email";
 
 /** enabled: a usable factor; not_set_up: none, not required; due: required, may still skip; overdue: required now. */
 export type MfaStatus = "enabled" | "not_set_up" | "due" | "overdue";
@@ -61,7 +62,7 @@ async function buildRows(db: Executor, org: Parameters<typeof mfaRequirement>[0]
     return {
       id: u.id,
       name: u.name,
-      email: u.email,
+      email: memberEmail(u),
       role: u.role,
       mfaEnforced: u.mfaEnforced,
       lastLoginAt: u.lastLoginAt,
@@ -92,7 +93,7 @@ export function matchesFilter(row: MemberRow, filter: StatusFilter) {
 
 export async function listMembers(db: Db, actor: AdminActor, options: { filter?: StatusFilter; now?: Date } = {}) {
   const { org } = await assertAdmin(db, actor);
-  const rows = await db.select().from(users).where(eq(users.orgId, org.id)).orderBy(users.name, users.email);
+  const rows = await db.select().from(users).where(eq(users.orgId, org.id)).orderBy(users.name, memberEmailSql(users));
   const all = await buildRows(db, org, rows, options.now ?? new Date());
   const filter = options.filter ?? "all";
   return { org, members: all.filter((r) => matchesFilter(r, filter)), total: all.length };

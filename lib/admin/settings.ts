@@ -10,6 +10,7 @@ import { endDevicesBeyond } from "@/lib/mfa/remembered-devices";
 import type { RequestMeta } from "@/lib/request-context";
 import { checkbox } from "@/lib/validation";
 import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
+import { memberEmailSql } from "./member-email";
 import { policyImpact, type MemberFactors } from "./policy-impact";
 
 export const NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE =
@@ -44,10 +45,10 @@ export type Policy = z.output<typeof policySchema>;
 /** Active members with the types of their confirmed factors (every method, allowed or not). */
 export async function memberFactorSummary(db: Executor, orgId: string): Promise<(MemberFactors & { id: string })[]> {
   const members = await db
-    .select({ id: users.id, name: users.name, email: users.email })
+    .select({ id: users.id, name: users.name, email: memberEmailSql(users) })
     .from(users)
     .where(and(eq(users.orgId, orgId), isNull(users.deactivatedAt)))
-    .orderBy(users.name, users.email);
+    .orderBy(users.name, memberEmailSql(users));
   const factors = await db
     .selectDistinct({ userId: mfaFactors.userId, type: mfaFactors.type })
     .from(mfaFactors)

@@ -5,6 +5,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "@/lib/db/client";
+import { memberEmailSql } from "@/lib/admin/member-email";
 import { auditEvents, users } from "@/lib/db/schema";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -71,10 +72,10 @@ export async function listAuditEvents(
       detail: auditEvents.detail,
       actorId: actor.id,
       actorName: actor.name,
-      actorEmail: actor.email,
+      actorEmail: memberEmailSql(actor),
       targetId: target.id,
       targetName: target.name,
-      targetEmail: target.email,
+      targetEmail: memberEmailSql(target),
     })
     .from(auditEvents)
     .leftJoin(actor, and(eq(actor.id, auditEvents.actorUserId), eq(actor.orgId, orgId)))
@@ -101,10 +102,10 @@ export async function listAuditEvents(
 /** The members an admin can filter the audit log by (deactivated ones included: their history stays). */
 export async function auditMembers(db: Executor, orgId: string) {
   return db
-    .select({ id: users.id, name: users.name, email: users.email })
+    .select({ id: users.id, name: users.name, email: memberEmailSql(users) })
     .from(users)
     .where(eq(users.orgId, orgId))
-    .orderBy(asc(users.name), asc(users.email));
+    .orderBy(asc(users.name), asc(memberEmailSql(users)));
 }
 
 export const LOGIN_HISTORY_EVENTS = ["login.success", "login.failure", "login.locked", "mfa.challenge.failure", "mfa.locked"] as const;

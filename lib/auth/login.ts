@@ -26,9 +26,6 @@ import { deviceFor } from "./device-cookie";
 
 export const GENERIC_LOGIN_ERROR = "Incorrect email or password.";
 
-/** Temporary: sign-up and invitations still import it from here until they move to lib/validation.ts. */
-export const emailSchema = email;
-
 export const loginSchema = z.object({
   email,
   // Any length is checked against the hash (up to the 128 maximum): no hints about the password rules here.

@@ -43,7 +43,11 @@ export const users = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    /** Lower-cased; one account per address across the product, since login asks only for the email. */
+    /**
+     * Lower-cased; one account per address across the product, since login asks only for the email.
+     * A placeholder member (see `placeholderFor`) holds `placeholder:<uuid>` here instead: not an email
+     * address, so no login, sign-up or lookup by address ever finds it.
+     */
     email: text("email").notNull(),
     name: text("name").notNull(),
     /** Null until an invited user sets a password. */
@@ -55,14 +59,45 @@ export const users = pgTable(
     sessionVersion: integer("session_version").notNull().default(1),
     deactivatedAt: ts("deactivated_at"),
     lastLoginAt: ts("last_login_at"),
+    /**
+     * Set only on a placeholder member: an admin invited this address (lower-cased) while it already
+     * belonged to an account in another organisation. The admin sees it like any pending invitation
+     * (S39: the answer does not depend on other organisations); it has no password and can never accept.
+     */
+    placeholderFor: text("placeholder_for"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_org_idx").on(t.orgId)],
+  (t) => [
+    uniqueIndex("users_email_idx").on(t.email),
+    index("users_org_idx").on(t.orgId),
+    uniqueIndex("users_org_placeholder_idx").on(t.orgId, t.placeholderFor),
+  ],
+);
+
+/**
+ * Sign-up waiting for its emailed link (lib/orgs/signup.ts): the organisation and its admin are created
+ * only when the link is opened. One row per address: a new request replaces the token, so older links
+ * stop working. Only the SHA-256 of the token and the argon2id hash of the password are stored; the
+ * row is deleted when the link is used (single use).
+ */
+export const signupRequests = pgTable(
+  "signup_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    organizationName: text("organization_name").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("signup_requests_email_idx").on(t.email), uniqueIndex("signup_requests_token_idx").on(t.tokenHash)],
 );
 
 /**
  * Failed-attempt counters shared by every app instance (keys: `pw-account:<email>`, `pw-ip:<addr>`,
- * `mfa:<userId>`). Updated with single atomic statements (lib/attempts.ts).
+ * `mfa:<userId>`, `signup-ip:<addr>`, `signup-email:<email>`, `invite-org:<orgId>`). Updated with single atomic statements (lib/attempts.ts).
  */
 export const attemptCounters = pgTable("attempt_counters", {
   key: text("key").primaryKey(),

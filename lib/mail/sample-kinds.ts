@@ -1,9 +1,12 @@
 /** The templates the dev mailbox can send a sample of (shared by the form and the server). */
-export const sampleKinds = ["login-code", "enrol-code", "invitation", "security-notice"] as const;
+export const sampleKinds = ["login-code", "enrol-code", "invitation", "security-notice", "signup-link", "signup-existing", "invitation-elsewhere"] as const;
 export type SampleKind = (typeof sampleKinds)[number];
 export const sampleLabels: Record<SampleKind, string> = {
   "login-code": "Sign-in code",
   "enrol-code": "Enrolment code",
   invitation: "Invitation",
   "security-notice": "Security notice",
+  "signup-link": "Sign-up link",
+  "signup-existing": "Sign-up with an existing address",
+  "invitation-elsewhere": "Invitation for an address in another organisation",
 };

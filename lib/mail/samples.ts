@@ -7,12 +7,14 @@ import { devMailboxEnabled } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { sendMail } from "./index";
 import type { SampleKind } from "./sample-kinds";
+import { invitationElsewhereEmail, signupExistingAccountEmail, signupLinkEmail } from "./account-templates";
 import { enrolCodeEmail, invitationEmail, loginCodeEmail, securityNoticeEmail, type Email } from "./templates";
 
 const ORG = "Sample Org";
 const USER = "Sam Tester";
 
 export function sampleEmail(kind: SampleKind): Email {
+  const base = process.env.NEXTAUTH_URL ?? "http://localhost:3000";
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   switch (kind) {
     case "login-code":
@@ -24,7 +26,7 @@ export function sampleEmail(kind: SampleKind): Email {
         orgName: ORG,
         inviterName: "Ada Admin",
         userName: USER,
-        link: `${process.env.NEXTAUTH_URL ?? "http://localhost:3000"}/invite/sample-not-a-real-token`,
+        link: `${base}/invite/sample-not-a-real-token`,
         expiresOn: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
       });
     case "security-notice":
@@ -34,6 +36,12 @@ export function sampleEmail(kind: SampleKind): Email {
         title: "Two-factor authentication turned on",
         lines: ["Two-factor authentication is now on for your account.", "From now on, signing in asks for a code after your password."],
       });
+    case "signup-link":
+      return signupLinkEmail({ orgName: ORG, userName: USER, link: `${base}/signup/confirm/sample-not-a-real-token`, expiresOn: new Date(Date.now() + 24 * 3600 * 1000) });
+    case "signup-existing":
+      return signupExistingAccountEmail({ orgName: ORG, userName: USER, loginUrl: `${base}/login` });
+    case "invitation-elsewhere":
+      return invitationElsewhereEmail({ orgName: ORG, inviterName: "Ada Admin", userName: USER, loginUrl: `${base}/login` });
   }
 }
 

@@ -17,12 +17,12 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** One line, no control characters: safe for a subject and a heading. */
-function oneLine(value: string): string {
+export function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
 /** The building blocks of a message body; each renders to HTML (escaped) and to plain text. */
-type Block =
+export type Block =
   | { kind: "p"; text: string }
   | { kind: "code"; code: string }
   | { kind: "button"; label: string; href: string }
@@ -78,11 +78,12 @@ function blockText(block: Block): string {
   }
 }
 
-type Layout = { orgName: string; subject: string; heading: string; preheader: string; blocks: Block[] };
+/** `footer` replaces "You receive this email because you have an account at …" (mail to someone without one). */
+type Layout = { orgName: string; subject: string; heading: string; preheader: string; blocks: Block[]; footer?: string };
 
-function render({ orgName, subject, heading, preheader, blocks }: Layout): Email {
+export function render({ orgName, subject, heading, preheader, blocks, footer: customFooter }: Layout): Email {
   const org = oneLine(orgName);
-  const footer = `You receive this email because you have an account at ${org} on ${PRODUCT_NAME}.`;
+  const footer = customFooter ?? `You receive this email because you have an account at ${org} on ${PRODUCT_NAME}.`;
   const cleanSubject = oneLine(subject);
   const html =
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
@@ -119,7 +120,7 @@ function render({ orgName, subject, heading, preheader, blocks }: Layout): Email
   return { subject: cleanSubject, text, html };
 }
 
-const greeting = (userName: string): Block => ({ kind: "p", text: `Hi ${oneLine(userName)},` });
+export const greeting = (userName: string): Block => ({ kind: "p", text: `Hi ${oneLine(userName)},` });
 
 type CodeEmailInput = { orgName: string; userName: string; code: string; minutesValid: number };
 

@@ -5,9 +5,8 @@ import { consumeChallenge, createChallenge, findChallenge } from "@/lib/auth/cha
 import { GENERIC_LOGIN_ERROR, passwordStep } from "@/lib/auth/login";
 import { endAllSessions, revokeOtherSessions, validateSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
-import { auditEvents, loginChallenges, organizations, sessions, users } from "@/lib/db/schema";
+import { auditEvents, loginChallenges, sessions, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { signUp } from "@/lib/orgs/signup";
 import { changePassword } from "@/lib/users/profile";
 import { verifyPassword } from "@/lib/passwords";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, rejection } from "./factories";
@@ -196,27 +195,8 @@ describe("logins in progress", () => {
   });
 });
 
-describe("sign-up and profile", () => {
-  it("creates an organisation with its first admin, hashing the password with argon2id (m=19456, t=2, p=1)", async () => {
-    const db = await getDb();
-    const email = uniqueEmail("founder");
-    const { org, user } = await signUp(db, { organization: "Globex Help", name: "Gil", email, password: PASSWORD }, meta);
-    expect(user.role).toBe("admin");
-    expect(user.orgId).toBe(org.id);
-    expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(await verifyPassword(user.passwordHash, PASSWORD)).toBe(true);
-  });
-
-  it("refuses a duplicate email with a field error and changes nothing", async () => {
-    const db = await getDb();
-    const { admin } = await orgWithAdmin();
-    const before = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
-    const error = await rejection(signUp(db, { organization: "Dup", name: "Dup", email: admin.email, password: PASSWORD }));
-    expect(error.fieldErrors?.email?.[0]).toMatch(/already exists/);
-    const after = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
-    expect(after[0]!.n).toBe(before[0]!.n);
-  });
-
+// Sign-up (by emailed link) is tested in signup.test.ts.
+describe("profile", () => {
   it("changing the password needs the current one and ends the other sessions", async () => {
     const db = await getDb();
     const { admin } = await orgWithAdmin();

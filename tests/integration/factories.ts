@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { organizations, users, type Role } from "@/lib/db/schema";
+import { addMemberSchema } from "@/lib/admin/invitations";
 import { policySchema, type PolicyInput } from "@/lib/admin/settings";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/passwords";
@@ -58,3 +59,6 @@ export const policyForm = (p: Partial<PolicyInput> = {}): PolicyInput => ({
 
 /** The policy as the use case receives it: the form parsed by its schema, as the action wrapper does. */
 export const policy = (p: Partial<PolicyInput> = {}) => policySchema.parse(policyForm(p));
+
+/** "Add user" as an admin fills it in, parsed as the action wrapper does (requireMfa: a checkbox, off when absent). */
+export const memberForm = (form: import("zod").input<typeof addMemberSchema>) => addMemberSchema.parse(form);

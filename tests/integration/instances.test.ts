@@ -15,7 +15,8 @@ import * as schema from "@/lib/db/schema";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { currentTotp } from "@/lib/mfa/totp";
 import { verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { signUp } from "@/lib/orgs/signup";
+import { requestSignup } from "@/lib/orgs/signup";
+import { completeSignup } from "@/lib/orgs/signup-link";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail } from "./factories";
 
 const onPostgres = process.env.TEST_DB === "postgres";
@@ -68,7 +69,10 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     // Its own pool, so that only its connections are dropped (other test files share this database).
     const db = instance("recovery-test");
     const email = uniqueEmail("durable");
-    const { org } = await signUp(db, { organization: "Durable Org", name: "Dee", email, password: PASSWORD }, meta);
+    // Sign-up by emailed link, both steps on this instance.
+    await requestSignup(db, { organization: "Durable Org", name: "Dee", email, password: PASSWORD }, { baseUrl: "http://guardian.test", meta });
+    const [mail] = await db.select().from(schema.devMail).where(eq(schema.devMail.to, email));
+    const { org } = await completeSignup(db, /\/signup\/confirm\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1], meta);
     const killer = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
     clients.push(killer);
     const [killed] = await killer`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recovery-test'`;
