@@ -7,16 +7,16 @@
  */
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
-import { RawLogin } from "./helpers/raw-login";
+import { RawActions } from "./helpers/raw-actions";
 import { LoginPage } from "./pages/login-page";
 import { TwoFactorPage } from "./pages/two-factor";
 
 const DEVICE_COOKIE = "guardian_device";
 const LOCKED = /Too many sign-in attempts\. Try again in 15 minutes\./;
 
-let raw: RawLogin;
+let raw: RawActions;
 test.beforeAll(async () => {
-  raw = await RawLogin.create();
+  raw = await RawActions.create();
 });
 test.afterAll(() => raw.close());
 
@@ -27,15 +27,15 @@ test.afterAll(() => raw.close());
  */
 async function wrongPasswords(email: string, count: number, first: number, cookie?: string) {
   for (let i = 0; i < count; i++) {
-    const body = await raw.submit(`127.0.0.${first + i}`, email, `not the password ${i}`, cookie ? { cookie: `${DEVICE_COOKIE}=${cookie}` } : {});
-    expect(RawLogin.outcome(body), `attempt ${i + 1}`).toBe("wrong");
+    const body = await raw.login(`127.0.0.${first + i}`, email, `not the password ${i}`, cookie ? { cookie: `${DEVICE_COOKIE}=${cookie}` } : {});
+    expect(RawActions.outcome(body), `attempt ${i + 1}`).toBe("wrong");
   }
 }
 
 /** The right password from address 127.0.0.<at> with `cookie` (or none): refused by the lock. */
 async function expectRefusedRaw(at: number, email: string, password: string, cookie?: string) {
-  const body = await raw.submit(`127.0.0.${at}`, email, password, cookie ? { cookie: `${DEVICE_COOKIE}=${cookie}` } : {});
-  expect(RawLogin.outcome(body)).toBe("refused");
+  const body = await raw.login(`127.0.0.${at}`, email, password, cookie ? { cookie: `${DEVICE_COOKIE}=${cookie}` } : {});
+  expect(RawActions.outcome(body)).toBe("refused");
 }
 
 /** In a browser: the right password is refused with the lockout message. */

@@ -9,16 +9,16 @@
  */
 import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
 import { expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
-import { RawLogin } from "./helpers/raw-login";
+import { RawActions } from "./helpers/raw-actions";
 
-let raw: RawLogin;
+let raw: RawActions;
 test.beforeAll(async () => {
-  raw = await RawLogin.create();
+  raw = await RawActions.create();
 });
 test.afterAll(() => raw.close());
 
-const submitPassword = (from: string, email: string, password: string, headers: Record<string, string> = {}) => raw.submit(from, email, password, headers);
-const outcome = RawLogin.outcome;
+const submitPassword = (from: string, email: string, password: string, headers: Record<string, string> = {}) => raw.login(from, email, password, headers);
+const outcome = RawActions.outcome;
 
 test("rotating X-Forwarded-For (and forging the internal header) from one peer still hits the per-address limit at 50", async () => {
   const from = "127.0.0.23";

@@ -1,6 +1,7 @@
 /** Fixtures shared by every e2e test: page objects and seeded accounts. */
 import { test as base, expect, type Page } from "@playwright/test";
 import { latestMail, linkFrom } from "./helpers/mailbox";
+import { RawActions, freshLoopbackAddress } from "./helpers/raw-actions";
 import { LoginPage } from "./pages/login-page";
 import { ProfilePage } from "./pages/profile-page";
 import { TwoFactorPage } from "./pages/two-factor";
@@ -23,29 +24,29 @@ export { expect };
 
 export const uniqueEmail = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@e2e.test`;
 
-/**
- * A client address of its own for a test. Sign-up is limited per client address (10 an hour), as real
- * visitors each have theirs; the e2e server has no proxy in front, so the X-Forwarded-For a test sends
- * is taken as its client address (README: production runs behind a proxy that appends the real one).
- */
-export const testClientAddress = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 254) + 1).join(".")}`;
-
 export type SignupForm = { org: string; name: string; email: string; password: string };
 
-/** Fills and sends the sign-up form (from `clientAddress`, a fresh one by default); ends on "Check your email" unless `expectSent` is false. */
-export async function submitSignup(page: Page, form: SignupForm, { clientAddress = testClientAddress(), expectSent = true } = {}) {
-  await page.setExtraHTTPHeaders({ "x-forwarded-for": clientAddress });
-  try {
-    await page.goto("/signup");
-    await page.getByLabel("Organisation name").fill(form.org);
-    await page.getByLabel("Your name").fill(form.name);
-    await page.getByLabel("Work email").fill(form.email);
-    await page.getByLabel("Password").fill(form.password);
-    await page.getByRole("button", { name: "Create organisation" }).click();
-    if (expectSent) await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  } finally {
-    await page.setExtraHTTPHeaders({});
-  }
+/** Fills and sends the sign-up form in the browser; ends on "Check your email" unless `expectSent` is false. */
+export async function submitSignup(page: Page, form: SignupForm, { expectSent = true } = {}) {
+  await page.goto("/signup");
+  await page.getByLabel("Organisation name").fill(form.org);
+  await page.getByLabel("Your name").fill(form.name);
+  await page.getByLabel("Work email").fill(form.email);
+  await page.getByLabel("Password").fill(form.password);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  if (expectSent) await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+}
+
+let raw: Promise<RawActions> | undefined;
+
+/**
+ * Sends the sign-up form over HTTP from a loopback address of its own, as a visitor on their own machine
+ * would: sign-up is limited per client address (10 an hour), and the browsers of every test share
+ * 127.0.0.1. Resolves to the response body.
+ */
+export async function requestSignup(form: SignupForm, from = freshLoopbackAddress()) {
+  raw ??= RawActions.create();
+  return (await raw).signup(from, form);
 }
 
 /** The path of the newest sign-up link emailed to `email` (newer than mail id `after`, if given). */
@@ -67,7 +68,7 @@ export async function confirmSignup(page: Page, email: string) {
 export async function signUpFreshAdmin(page: Page, input: string | { prefix?: string; org?: string; name?: string; password?: string } = "admin") {
   const { prefix = "admin", ...rest } = typeof input === "string" ? { prefix: input } : input;
   const form = { org: `Org ${prefix}`, name: `Fresh ${prefix}`, password: "a long enough passphrase", ...rest, email: uniqueEmail(prefix) };
-  await submitSignup(page, form);
+  expect(await requestSignup(form)).not.toContain("Too many");
   await confirmSignup(page, form.email);
   await new LoginPage(page).login(form.email, form.password);
   await expect(page.getByTestId("whoami")).toHaveText(`${form.name} · ${form.org}`);
