@@ -1,6 +1,6 @@
 /**
  * next-auth v4 configuration. The only provider is a Credentials provider whose authorize() consumes a
- * completed login challenge (cookie) and sets the device cookie (lib/auth/complete-login.ts). Nothing
+ * completed login challenge (cookie) and sets the device cookie (lib/auth/open-session.ts). Nothing
  * the client submits names the user.
  * Built lazily: the secret is read at request time, never at build time.
  */
@@ -12,7 +12,7 @@ import { getDb } from "@/lib/db/client";
 import { metaFromHeaders, requestMeta } from "@/lib/request-context";
 import { signOutSession } from "@/lib/users/own-sessions";
 import { CHALLENGE_COOKIE, readDeviceCookie, setDeviceCookie } from "./challenge-cookie";
-import { finishLogin } from "./complete-login";
+import { openSession } from "./open-session";
 import type { SessionClaims } from "./sessions";
 
 declare module "next-auth" {
@@ -52,7 +52,7 @@ export function getAuthOptions(): NextAuthOptions {
           const headers = new Headers();
           for (const [k, v] of Object.entries(req?.headers ?? {})) if (typeof v === "string") headers.set(k, v);
           // Every factor has passed: the session, and the device cookie that marks this browser as known.
-          const result = await finishLogin(await getDb(), {
+          const result = await openSession(await getDb(), {
             challengeToken: token,
             deviceCookie: await readDeviceCookie(),
             meta: metaFromHeaders(headers),

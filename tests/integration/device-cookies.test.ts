@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { MFA_LIMIT, PASSWORD_ACCOUNT_LIMIT, PASSWORD_DEVICE_LIMIT, PASSWORD_IP_LIMIT, isLocked, keys, reserveAttempt } from "@/lib/attempts";
 import { findChallenge } from "@/lib/auth/challenge";
-import { finishLogin } from "@/lib/auth/complete-login";
+import { openSession } from "@/lib/auth/open-session";
 import { deviceFor, parseDeviceCookie, signEntry } from "@/lib/auth/device-cookie";
 import { GENERIC_LOGIN_ERROR, passwordStep } from "@/lib/auth/login";
 import { getMember, listMembers } from "@/lib/admin/members-table";
@@ -47,7 +47,7 @@ const password = async (user: User, cookie: string | null, pw = PASSWORD) => pas
 async function fullLogin(user: User, cookie: string | null = null) {
   const { token, next } = await password(user, cookie);
   expect(next).toBe("done");
-  const done = await finishLogin(await getDb(), { challengeToken: token, deviceCookie: cookie, meta: from() });
+  const done = await openSession(await getDb(), { challengeToken: token, deviceCookie: cookie, meta: from() });
   expect(done).not.toBeNull();
   return done!;
 }
@@ -89,9 +89,9 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     // The user signs in once, with both factors: only then does the browser get its device cookie.
     const first = await password(user, null);
     expect(first.next).toBe("mfa");
-    expect(await finishLogin(db, { challengeToken: first.token, deviceCookie: null, meta })).toBeNull(); // not after the password alone
+    expect(await openSession(db, { challengeToken: first.token, deviceCookie: null, meta })).toBeNull(); // not after the password alone
     await verifyRecoveryLogin(db, (await findChallenge(db, first.token))!, { code: recoveryCodes[0]! }, meta);
-    const signedIn = await finishLogin(db, { challengeToken: first.token, deviceCookie: null, meta });
+    const signedIn = await openSession(db, { challengeToken: first.token, deviceCookie: null, meta });
     const cookie = signedIn!.deviceCookie;
     expect(deviceFor(cookie, user.id)).not.toBeNull();
 
@@ -105,7 +105,7 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     const known = await password(user, cookie);
     expect(known.next).toBe("mfa");
     await verifyTotpLogin(db, (await findChallenge(db, known.token))!, { code: await currentTotp(secret, Math.floor(Date.now() / 1000) + 30) }, meta);
-    const again = await finishLogin(db, { challengeToken: known.token, deviceCookie: cookie, meta });
+    const again = await openSession(db, { challengeToken: known.token, deviceCookie: cookie, meta });
     expect(again).toMatchObject({ newBrowser: false, method: "totp" });
     expect(deviceFor(again!.deviceCookie, user.id)).toEqual(deviceFor(cookie, user.id)); // same browser, same nonce
 

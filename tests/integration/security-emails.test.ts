@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { findChallenge } from "@/lib/auth/challenge";
-import { finishLogin } from "@/lib/auth/complete-login";
+import { openSession } from "@/lib/auth/open-session";
 import { parseDeviceCookie } from "@/lib/auth/device-cookie";
 import { passwordStep } from "@/lib/auth/login";
 import { getDb } from "@/lib/db/client";
@@ -74,7 +74,7 @@ describe("security emails for a sign-in from a new browser and a password change
     const db = await getDb();
     const { token, next } = await passwordStep(db, { email: user.email, password: PASSWORD }, m, { device: cookie });
     expect(next).toBe("done");
-    const done = await finishLogin(db, { challengeToken: token, deviceCookie: cookie, meta: m });
+    const done = await openSession(db, { challengeToken: token, deviceCookie: cookie, meta: m });
     return { token, ...done! };
   }
   const noticesTo = async (email: string, subject: string) =>
