@@ -21,10 +21,6 @@ export async function readChallengeToken() {
   return (await cookies()).get(CHALLENGE_COOKIE)?.value ?? null;
 }
 
-export async function clearChallengeCookie() {
-  (await cookies()).delete(CHALLENGE_COOKIE);
-}
-
 /** The remembered-device token (lib/mfa/remembered-devices.ts), kept as long as the device is remembered. */
 export async function readRememberedDeviceToken() {
   return (await cookies()).get(REMEMBER_COOKIE)?.value ?? null;

@@ -2,6 +2,7 @@
  * Security emails to the account owner (S25). Never carry a secret. A failure to send is logged and
  * does not undo the change that was already committed.
  */
+import { MFA_LIMIT, minutesText } from "@/lib/attempts";
 import { sendMail } from "@/lib/mail";
 import { formatMailDate, securityNoticeEmail } from "@/lib/mail/templates";
 import { describeUserAgent } from "@/lib/user-agent";
@@ -13,7 +14,6 @@ export type SecurityNotice =
   | "mfa-disabled"
   | "recovery-regenerated"
   | "recovery-used"
-  | "mfa-removed-by-admin"
   | "device-remembered"
   | "mfa-locked"
   | "new-browser-sign-in"
@@ -46,12 +46,10 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
       return { title: "New recovery codes", lines: ["You generated a new set of recovery codes. The previous codes no longer work."] };
     case "recovery-used":
       return { title: "A recovery code was used", lines: [`A recovery code was used to sign in to your account. ${d.remaining} recovery codes remain.`] };
-    case "mfa-removed-by-admin":
-      return { title: "Your two-factor authentication was reset", lines: [`An administrator (${d.adminName}) removed two-factor authentication from your account.`, `Reason given: ${d.reason}`] };
     case "device-remembered":
       return { title: "A browser was remembered", lines: [`A browser (${d.device}) will skip the second step of sign-in until ${d.until}.`] };
     case "mfa-locked":
-      return { title: "Sign-in locked after failed codes", lines: ["Too many incorrect codes were entered after your password. Two-step sign-in is locked for 15 minutes."] };
+      return { title: "Sign-in locked after failed codes", lines: [`Too many incorrect codes were entered after your password. Two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`] };
     case "new-browser-sign-in":
       return {
         title: "New sign-in from a browser you have not used before",

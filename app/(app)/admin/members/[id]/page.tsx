@@ -4,12 +4,16 @@ import { notFound } from "next/navigation";
 import { Badge, Card, Notice, PageTitle, SectionTitle } from "@/components/ui";
 import { getMember } from "@/lib/admin/members-table";
 import { describeLocks, LOCK_KINDS } from "@/lib/auth/locks";
+import { MFA_LIMIT, PASSWORD_ACCOUNT_LIMIT, PASSWORD_DEVICE_LIMIT, minutesText } from "@/lib/attempts";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../../_components/status";
 import { EnforceToggle } from "../enforce-toggle";
 import { ActiveForm, RemoveMfaForm, ResendInvitationForm, RoleForm, UnlockForm } from "./member-forms";
+
+/** The longest of the sign-in locks: what "ends by itself after" promises. */
+const LOCK_SECONDS = Math.max(PASSWORD_ACCOUNT_LIMIT.lockSeconds, PASSWORD_DEVICE_LIMIT.lockSeconds, MFA_LIMIT.lockSeconds);
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -148,7 +152,7 @@ export default async function MemberPage({
               <div>
                 <h3 className="mb-2 text-sm font-medium">Locked out</h3>
                 <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="member-locks">
-                  Too many failed attempts: {describeLocks(member.locks)} {member.locks.length > 1 ? "are" : "is"} locked. Each lock ends by itself after 15 minutes, or you
+                  Too many failed attempts: {describeLocks(member.locks)} {member.locks.length > 1 ? "are" : "is"} locked. Each lock ends by itself after {minutesText(LOCK_SECONDS)}, or you
                   can lift them all now.
                 </p>
                 <UnlockForm userId={member.id} />
