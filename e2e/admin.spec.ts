@@ -4,9 +4,9 @@
  * they create; the demo organisation's policy is never changed here (other specs sign in as its agents).
  */
 import type { APIRequestContext } from "@playwright/test";
-import { generate } from "otplib";
 import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
-import { AdminPage, dayFromNow } from "./pages/admin";
+import { Authenticator } from "./helpers/totp";
+import { dayFromNow } from "./pages/admin";
 
 type Mail = { id: number; to: string; subject: string; text: string };
 
@@ -51,8 +51,7 @@ test.beforeAll(async ({ browser }) => {
   }
 });
 
-test("the admin adds an agent with Require 2FA; the agent accepts the emailed invitation and is sent to sign in", async ({ page, browser, loginPage, request }) => {
-  const admin = new AdminPage(page);
+test("the admin adds an agent with Require 2FA; the agent accepts the emailed invitation and is sent to sign in", async ({ page, browser, loginPage, request, adminPage: admin }) => {
   const email = uniqueEmail("invitee");
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await page.goto("/admin/members/new");
@@ -106,8 +105,7 @@ test("the admin adds an agent with Require 2FA; the agent accepts the emailed in
   await context.close();
 });
 
-test("the admin toggles Enforce 2FA on an existing agent, visible in the table, and exports the table as CSV", async ({ page, loginPage }) => {
-  const admin = new AdminPage(page);
+test("the admin toggles Enforce 2FA on an existing agent, visible in the table, and exports the table as CSV", async ({ page, loginPage, adminPage: admin }) => {
   const email = uniqueEmail("enforce");
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await admin.addUser({ name: "Toggle Agent", email, requireMfa: false });
@@ -158,8 +156,7 @@ test("the admin toggles Enforce 2FA on an existing agent, visible in the table, 
   await expect(admin.row(email).getByRole("switch", { name: "Enforce 2FA for Toggle Agent" })).toHaveAttribute("aria-checked", "false");
 });
 
-test("the demo admin sees who is affected before requiring 2FA, and is asked to set up their own 2FA first", async ({ page, loginPage }) => {
-  const admin = new AdminPage(page);
+test("the demo admin sees who is affected before requiring 2FA, and is asked to set up their own 2FA first", async ({ page, loginPage, adminPage: admin }) => {
   const grace = dayFromNow(6);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await admin.gotoSettings();
@@ -180,9 +177,8 @@ test("the demo admin sees who is affected before requiring 2FA, and is asked to 
   await expect(page.getByTestId("policy-requirement")).toHaveText("Optional: members choose whether to set up 2FA.");
 });
 
-test("an admin with 2FA requires it for everyone with a grace date; members show as due", async ({ page }) => {
+test("an admin with 2FA requires it for everyone with a grace date; members show as due", async ({ page, adminPage: admin }) => {
   test.slow(); // enrols an authenticator app, which may wait for the next 30-second code
-  const admin = new AdminPage(page);
   const grace = dayFromNow(6);
   const { email: founder } = await signUpFreshAdmin(page, { prefix: "policy", org: "Policy Org", name: "Pat Policy", password: "pat's long passphrase" });
   const members = [uniqueEmail("m1"), uniqueEmail("m2")];
@@ -191,9 +187,9 @@ test("an admin with 2FA requires it for everyone with a grace date; members show
   // The admin sets up an authenticator app on their profile (the TOTP feature).
   await page.goto("/profile");
   await page.getByRole("link", { name: "Add authenticator app" }).click();
-  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "").toUpperCase();
+  const app = new Authenticator(await page.getByTestId("totp-secret").innerText());
   const form = page.getByRole("form", { name: "Confirm authenticator app" });
-  await form.getByLabel("6-digit code").fill(await generate({ secret, period: 30, digits: 6, algorithm: "sha1" }));
+  await form.getByLabel("6-digit code").fill(await app.nextCode());
   await form.getByRole("button", { name: "Verify and turn on" }).click();
   await expect(page.getByTestId("totp-success")).toBeVisible();
 
@@ -237,9 +233,8 @@ test("an agent cannot open the admin pages or export", async ({ page, loginPage,
   expect([401, 307]).toContain(anonymous.status());
 });
 
-test("Remove 2FA for a member who lost their device: password and reason, member signed out and emailed", async ({ page, browser, request }) => {
+test("Remove 2FA for a member who lost their device: password and reason, member signed out and emailed", async ({ page, browser, request, adminPage: admin }) => {
   test.slow(); // two browsers, an invitation and an authenticator enrolment
-  const admin = new AdminPage(page);
   await signUpFreshAdmin(page, { prefix: "remover", org: "Removal Org", name: "Rita Remover", password: "rita's long passphrase" });
   const memberEmail = uniqueEmail("lostphone");
   const memberUrl = await admin.addUser({ name: "Lou Lostphone", email: memberEmail, requireMfa: false });
@@ -260,9 +255,9 @@ test("Remove 2FA for a member who lost their device: password and reason, member
   await expect(member.getByRole("button", { name: "Sign out" })).toBeVisible();
   await member.goto("/profile");
   await member.getByRole("link", { name: "Add authenticator app" }).click();
-  const secret = (await member.getByTestId("totp-secret").innerText()).replace(/\s+/g, "").toUpperCase();
+  const app = new Authenticator(await member.getByTestId("totp-secret").innerText());
   const form = member.getByRole("form", { name: "Confirm authenticator app" });
-  await form.getByLabel("6-digit code").fill(await generate({ secret, period: 30, digits: 6, algorithm: "sha1" }));
+  await form.getByLabel("6-digit code").fill(await app.nextCode());
   await form.getByRole("button", { name: "Verify and turn on" }).click();
   await expect(member.getByTestId("totp-success")).toBeVisible();
 
@@ -291,6 +286,6 @@ test("Remove 2FA for a member who lost their device: password and reason, member
   const notice = await latestMailTo(request, memberEmail, invitation.id);
   expect(notice.subject).toContain("security notice");
   expect(notice.text).toContain("An administrator (Rita Remover) removed two-factor authentication");
-  expect(notice.text).not.toContain(secret);
+  expect(notice.text).not.toContain(app.secret);
   await context.close();
 });

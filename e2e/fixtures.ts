@@ -2,6 +2,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { latestMail, linkFrom } from "./helpers/mailbox";
 import { RawActions, freshLoopbackAddress } from "./helpers/raw-actions";
+import { AdminPage } from "./pages/admin";
 import { LoginPage } from "./pages/login-page";
 import { ProfilePage } from "./pages/profile-page";
 import { TwoFactorPage } from "./pages/two-factor";
@@ -12,12 +13,13 @@ export const DEMO = {
   agents: ["agent1@acme.test", "agent2@acme.test", "agent3@acme.test", "agent4@acme.test", "agent5@acme.test"],
 };
 
-type Fixtures = { loginPage: LoginPage; profilePage: ProfilePage; twoFactor: TwoFactorPage };
+type Fixtures = { loginPage: LoginPage; profilePage: ProfilePage; twoFactor: TwoFactorPage; adminPage: AdminPage };
 
 export const test = base.extend<Fixtures>({
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
   profilePage: async ({ page }, provide) => provide(new ProfilePage(page)),
   twoFactor: async ({ page }, provide) => provide(new TwoFactorPage(page)),
+  adminPage: async ({ page }, provide) => provide(new AdminPage(page)),
 });
 
 export { expect };

@@ -79,14 +79,13 @@ test("an agent added with Require 2FA must enrol by QR code at first login, then
   await context.close();
 });
 
-test("the admin enforces 2FA on an existing agent, who must set it up at the next login", async ({ page, browser, loginPage }) => {
+test("the admin enforces 2FA on an existing agent, who must set it up at the next login", async ({ page, browser, loginPage, adminPage: admin }) => {
   test.setTimeout(180_000);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   const { email, password, member, context } = await inviteAndAccept(page, browser, { name: "Rory Later", requireMfa: false });
   await submitPassword(member, email, password);
   await expect(member.getByTestId("home-name")).toHaveText("Rory Later");
 
-  const admin = new AdminPage(page);
   await admin.gotoMembers();
   await admin.row(email).getByRole("switch", { name: "Enforce 2FA for Rory Later" }).click();
   await expect(admin.row(email).getByRole("switch", { name: "Enforce 2FA for Rory Later" })).toHaveAttribute("aria-checked", "true");
@@ -103,7 +102,7 @@ test("the admin enforces 2FA on an existing agent, who must set it up at the nex
   await context.close();
 });
 
-test("with 2FA required for everyone and a grace date, an agent skips; once the grace period is removed they cannot", async ({ page, browser }) => {
+test("with 2FA required for everyone and a grace date, an agent skips; once the grace period is removed they cannot", async ({ page, browser, adminPage: admin }) => {
   test.setTimeout(240_000);
   await signUpFreshAdmin(page, "grace");
   const twoFactor = new TwoFactorPage(page);
@@ -111,7 +110,6 @@ test("with 2FA required for everyone and a grace date, an agent skips; once the 
   await twoFactor.finishEnrolment();
   const { email, password, member, context } = await inviteAndAccept(page, browser, { name: "Sam Grace", requireMfa: false });
 
-  const admin = new AdminPage(page);
   const grace = dayFromNow(7);
   await admin.gotoSettings();
   await page.getByLabel("Require two-factor authentication for everyone in the organisation").check();
@@ -154,10 +152,9 @@ test("with 2FA required for everyone and a grace date, an agent skips; once the 
   await context.close();
 });
 
-test("when only email codes are allowed, a required agent enrols by emailed code at first login", async ({ page, browser }) => {
+test("when only email codes are allowed, a required agent enrols by emailed code at first login", async ({ page, browser, adminPage: admin }) => {
   test.setTimeout(180_000);
   await signUpFreshAdmin(page, "emailonly");
-  const admin = new AdminPage(page);
   await admin.gotoSettings();
   await page.getByLabel("Authenticator app").uncheck();
   await page.getByRole("button", { name: "Save settings" }).click();

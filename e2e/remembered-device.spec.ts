@@ -1,4 +1,3 @@
-import { AdminPage } from "./pages/admin";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
 
 test("a remembered browser skips the second factor (not the password) until it is forgotten", async ({ page, loginPage, twoFactor }) => {
@@ -36,7 +35,7 @@ test("a remembered browser skips the second factor (not the password) until it i
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
 });
 
-test("setting remembered days to 0 forgets remembered browsers for good: back at 30, the browser is asked again", async ({ page, loginPage, twoFactor }) => {
+test("setting remembered days to 0 forgets remembered browsers for good: back at 30, the browser is asked again", async ({ page, loginPage, twoFactor, adminPage: admin }) => {
   test.setTimeout(180_000);
   const { email, password } = await signUpFreshAdmin(page, "forgetall");
   const { app } = await twoFactor.enrolTotp("Phone");
@@ -48,7 +47,6 @@ test("setting remembered days to 0 forgets remembered browsers for good: back at
   await twoFactor.submitTotp(await app.nextCode());
   await expect(page.getByTestId("home-name")).toBeVisible();
 
-  const admin = new AdminPage(page);
   const days = page.getByLabel("Remember a device for (days)");
   await admin.gotoSettings();
   await days.fill("0");

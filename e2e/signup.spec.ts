@@ -5,7 +5,6 @@
  */
 import type { Page } from "@playwright/test";
 import { latestMail, linkFrom, mailCursor } from "./helpers/mailbox";
-import { AdminPage } from "./pages/admin";
 import { expect, requestSignup, signUpFreshAdmin, signupLinkFor, submitSignup, test, uniqueEmail } from "./fixtures";
 import { freshLoopbackAddress } from "./helpers/raw-actions";
 
@@ -81,12 +80,11 @@ test("sign-up from one client address: the 11th request in an hour is refused wi
   await submitSignup(page, form(last));
 });
 
-test("adding a member whose address has an account in another organisation looks like any invitation", async ({ page, browser }) => {
+test("adding a member whose address has an account in another organisation looks like any invitation", async ({ page, browser, adminPage: admin }) => {
   const context = await browser.newContext();
   const elsewhere = await signUpFreshAdmin(await context.newPage(), "taken");
   await context.close();
   await signUpFreshAdmin(page, { prefix: "inviter", org: "Inviting Org", name: "Ivan Inviter" });
-  const admin = new AdminPage(page);
   const fresh = uniqueEmail("fresh");
   const cursor = await mailCursor(page.request, elsewhere.email);
 

@@ -3,12 +3,19 @@
  * check the mail set-up (they go through sendMail, so to SMTP when SMTP_URL is set). Development only.
  */
 import { randomInt } from "node:crypto";
+import { z } from "zod";
 import { devMailboxEnabled } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { sendMail } from "./index";
-import type { SampleKind } from "./sample-kinds";
+import { email } from "@/lib/validation";
+import { sampleKinds, type SampleKind } from "./sample-kinds";
 import { invitationElsewhereEmail, signupExistingAccountEmail, signupLinkEmail } from "./account-templates";
 import { enrolCodeEmail, invitationEmail, loginCodeEmail, securityNoticeEmail, type Email } from "./templates";
+
+export const sampleSchema = z.object({
+  to: email,
+  kind: z.enum(sampleKinds, { error: "Choose a template." }),
+});
 
 const ORG = "Sample Org";
 const USER = "Sam Tester";

@@ -1,15 +1,8 @@
 "use server";
 /** Development only (refused in production, like the page): send a sample of any template. */
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { publicAction } from "@/lib/action";
-import { sampleKinds } from "@/lib/mail/sample-kinds";
-import { sendSampleMail } from "@/lib/mail/samples";
-
-const sampleSchema = z.object({
-  to: z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address." })),
-  kind: z.enum(sampleKinds, { error: "Choose a template." }),
-});
+import { sampleSchema, sendSampleMail } from "@/lib/mail/samples";
 
 export const sendSampleAction = publicAction(sampleSchema, async ({ to, kind }) => {
   await sendSampleMail(to, kind);
