@@ -89,3 +89,13 @@ test("a user changes their name and password on the profile page", async ({ page
   await expect(loginPage.formError()).toHaveText("Incorrect email or password.");
   await loginPage.login(email, "second passphrase");
 });
+
+test("the favicon and logo are served to everyone, signed in or not", async ({ request, page }) => {
+  for (const path of ["/favicon.svg", "/logo.svg"]) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(200);
+    expect(response.headers()["content-type"]).toContain("image/svg+xml");
+  }
+  await page.goto("/login");
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", /\/favicon\.svg/);
+});
