@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../../_components/status";
 import { EnforceToggle } from "../enforce-toggle";
 import { ActiveForm, RemoveMfaForm, ResendInvitationForm, RoleForm, UnlockForm } from "./member-forms";
+import { TempCodeSection } from "./temp-code-section";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -135,6 +136,8 @@ export default async function MemberPage({
             )}
           </div>
         </Card>
+
+        <TempCodeSection actor={{ id: user.id, orgId: user.orgId }} member={member} self={self} />
 
         <Card>
           <SectionTitle id="role">Role</SectionTitle>
