@@ -16,7 +16,7 @@ export function sha256(value: string) {
  * What a keyed hash is for. Each purpose has its own key, derived from ENCRYPTION_KEY with HKDF under
  * its own label, so a value hashed for one purpose means nothing for another (nor for AES).
  */
-export type KeyedHashPurpose = "email-code" | "recovery-code";
+export type KeyedHashPurpose = "email-code" | "recovery-code" | "temp-access-code";
 
 /** Stored keyed hashes start with this: a row tells which scheme wrote it (plain SHA-256 rows have no prefix). */
 export const KEYED_HASH_PREFIX = "hmac1:";

@@ -10,7 +10,8 @@ import { audit } from "@/lib/audit";
 import { clearLocks } from "@/lib/auth/locks";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Tx } from "@/lib/db/client";
-import { organizations, roles, users } from "@/lib/db/schema";
+import { organizations, roles, tempAccessCodes, users } from "@/lib/db/schema";
+import { revokeTempCodes } from "@/lib/mfa/temp-codes";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { checkbox, currentPassword, reason } from "@/lib/validation";
@@ -167,6 +168,8 @@ export async function deactivateMember(db: Db, actor: AdminActor, { userId }: z.
     }
     await tx.update(users).set({ deactivatedAt: sql`now()` }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
     await revokeAccess(tx, target.id);
+    // A live temporary access code would work again after a reactivation: it ends now.
+    await revokeTempCodes(tx, eq(tempAccessCodes.userId, target.id), { actorUserId: actor.id, cause: "deactivated", meta });
     await audit(tx, { orgId: org.id, event: "admin.user.deactivated", actorUserId: actor.id, targetUserId: target.id, meta });
     return { changed: true, self: target.id === actor.id };
   });

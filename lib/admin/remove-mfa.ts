@@ -13,11 +13,12 @@ import { AppError } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
 import { mfaRemovedMessage } from "./emails";
 
-export async function wipeMfa(tx: Executor, userId: string) {
+/** `keepChallengeId`: the login in progress that is removing them (a temporary access code), which goes on. */
+export async function wipeMfa(tx: Executor, userId: string, options: { keepChallengeId?: string } = {}) {
   const factors = await tx.delete(mfaFactors).where(eq(mfaFactors.userId, userId)).returning({ id: mfaFactors.id });
   const codes = await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).returning({ id: recoveryCodes.id });
   await tx.delete(emailCodes).where(eq(emailCodes.userId, userId));
-  const { rememberedDevices } = await revokeAccess(tx, userId);
+  const { rememberedDevices } = await revokeAccess(tx, userId, options);
   await resetAttempts(tx, keys.mfa(userId));
   return { factors: factors.length, recoveryCodes: codes.length, rememberedDevices };
 }

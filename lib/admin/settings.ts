@@ -3,10 +3,11 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
 import type { Db, Executor } from "@/lib/db/client";
-import { mfaFactors, organizations, users, type FactorType } from "@/lib/db/schema";
+import { mfaFactors, organizations, tempAccessCodes, users, type FactorType } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
 import { endDevicesBeyond } from "@/lib/mfa/remembered-devices";
+import { recordExpiredTempCodes, revokeTempCodes, shortenTempCodes, tempCodeHours } from "@/lib/mfa/temp-codes";
 import type { RequestMeta } from "@/lib/request-context";
 import { checkbox } from "@/lib/validation";
 import { assertAdmin, assertOwn2faIfRequired, hasActive2fa, type AdminActor } from "./guard";
@@ -37,6 +38,15 @@ export const policySchema = z.object({
   ),
   /** The admin confirmed turning off a method some members rely on. */
   confirmMethodOff: checkbox,
+  /**
+   * Temporary access codes: on/off, and the longest validity admins may choose. Absent = unchanged (the
+   * form always sends both: a hidden "false" before the checkbox, so an unticked box means off).
+   */
+  tempCodesEnabled: z
+    .union([z.boolean(), z.string()])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === true || v === "on" || v === "true")),
+  tempCodeMaxHours: tempCodeHours.optional(),
 });
 
 export type PolicyInput = z.input<typeof policySchema>;
@@ -82,6 +92,8 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
  * days end the remembered browsers older than that; turning a method off ends every remembered browser
  * of the organisation (a browser does not record which method remembered it); the audit row counts them.
  * Factors of a method turned off are kept but stop counting everywhere at once (usableFactors).
+ * Turning temporary access codes off revokes every live code of the organisation; a lower maximum
+ * validity shortens the live codes to it (each counted in the audit row, each ended code audited too).
  */
 export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, meta?: RequestMeta, now = new Date()) {
   return db.transaction(async (tx) => {
@@ -125,13 +137,20 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
       throw fieldError("confirmMethodOff", `${impact.lossWarning} Tick the box to confirm.`);
     }
 
-    const after = { ...next, rememberDeviceDays: input.rememberDeviceDays };
+    const after = {
+      ...next,
+      rememberDeviceDays: input.rememberDeviceDays,
+      tempCodesEnabled: input.tempCodesEnabled ?? current.tempCodesEnabled,
+      tempCodeMaxHours: input.tempCodeMaxHours ?? current.tempCodeMaxHours,
+    };
     const before = {
       allowTotp: current.allowTotp,
       allowEmail: current.allowEmail,
       require2fa: current.require2fa,
       graceUntil: current.graceUntil,
       rememberDeviceDays: current.rememberDeviceDays,
+      tempCodesEnabled: current.tempCodesEnabled,
+      tempCodeMaxHours: current.tempCodeMaxHours,
     };
     const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
       (k) => String(before[k] instanceof Date ? (before[k] as Date).toISOString() : before[k]) !==
@@ -143,6 +162,7 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
       methodTurnedOff || after.rememberDeviceDays < current.rememberDeviceDays
         ? await endDevicesBeyond(tx, current.id, methodTurnedOff ? 0 : after.rememberDeviceDays)
         : 0;
+    const codes = await lowerTempCodes(tx, current, after, actor, meta);
     await audit(tx, {
       orgId: current.id,
       event: "admin.policy.updated",
@@ -154,9 +174,26 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
         membersWithout2fa: impact.without2fa.length,
         membersLosing2fa: impact.losing.length,
         rememberedDevicesEnded: devicesEnded,
+        tempCodesEnded: codes.ended,
+        tempCodesShortened: codes.shortened,
       },
       meta,
     });
-    return { summary: impact.summary, without2fa: impact.without2fa.length, losing: impact.losing.length, changed, devicesEnded };
+    return { summary: impact.summary, without2fa: impact.without2fa.length, losing: impact.losing.length, changed, devicesEnded, tempCodesEnded: codes.ended };
   });
+}
+
+type TempCodeSetting = { id: string; tempCodesEnabled: boolean; tempCodeMaxHours: number };
+
+/** S38 for temporary access codes, in the policy transaction: off ends the live codes, a lower maximum shortens them. */
+async function lowerTempCodes(tx: Executor, current: TempCodeSetting, after: Omit<TempCodeSetting, "id">, actor: AdminActor, meta?: RequestMeta) {
+  if (current.tempCodesEnabled && !after.tempCodesEnabled) {
+    await recordExpiredTempCodes(tx, { orgId: current.id });
+    const ended = await revokeTempCodes(tx, eq(tempAccessCodes.orgId, current.id), { actorUserId: actor.id, cause: "turned_off", meta });
+    return { ended: ended.length, shortened: 0 };
+  }
+  if (after.tempCodesEnabled && after.tempCodeMaxHours < current.tempCodeMaxHours) {
+    return { ended: 0, shortened: await shortenTempCodes(tx, current.id, after.tempCodeMaxHours) };
+  }
+  return { ended: 0, shortened: 0 };
 }

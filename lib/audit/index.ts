@@ -17,6 +17,8 @@ export type AuditEventName =
   | "mfa.recovery.generated"
   | "mfa.recovery.used"
   | "mfa.enrolment.skipped"
+  | "mfa.temp_code.used"
+  | "mfa.temp_code.expired"
   | "device.remembered"
   | "device.forgotten"
   | "session.revoked"
@@ -34,6 +36,9 @@ export type AuditEventName =
   | "admin.mfa.unlocked"
   | "admin.user.unlocked"
   | "admin.policy.updated"
+  | "admin.temp_code.issued"
+  | "admin.temp_code.revoked"
+  | "operator.temp_code.issued"
   | "operator.mfa.reset"
   | "operator.user.unlocked"
   | "invitation.accepted";

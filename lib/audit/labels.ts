@@ -16,6 +16,8 @@ export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   "mfa.recovery.generated": "Recovery codes generated",
   "mfa.recovery.used": "Recovery code used",
   "mfa.enrolment.skipped": "Two-factor set-up postponed",
+  "mfa.temp_code.used": "Temporary access code used",
+  "mfa.temp_code.expired": "Temporary access code expired unused",
   "device.remembered": "Device remembered",
   "device.forgotten": "Remembered device forgotten",
   "session.revoked": "Session ended",
@@ -34,6 +36,9 @@ export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   "operator.user.unlocked": "Sign-in locks cleared by an operator",
   "admin.policy.updated": "Two-factor policy changed",
   "operator.mfa.reset": "Two-factor reset by an operator",
+  "admin.temp_code.issued": "Temporary access code issued",
+  "admin.temp_code.revoked": "Temporary access code revoked",
+  "operator.temp_code.issued": "Temporary access code issued by an operator",
   "invitation.accepted": "Invitation accepted",
 };
 
@@ -47,6 +52,7 @@ export const METHOD_LABELS: Record<string, string> = {
   email: "Email code",
   recovery: "Recovery code",
   remembered: "Remembered device",
+  temp_code: "Temporary access code",
 };
 
 export function methodLabel(method: string | null | undefined): string {
@@ -66,6 +72,13 @@ const DETAIL_KEYS: Record<string, string> = {
   type: "Type",
   cleared: "Cleared",
   lockedBrowsers: "Locked browsers",
+  codeId: "Code",
+  hours: "Valid for (hours)",
+  expiresAt: "Expires",
+  expiredAt: "Expired",
+  removeFactors: "Removes old factors when used",
+  factorsRemoved: "Old factors removed",
+  cause: "Why",
 };
 
 /** Short names of the locks in "cleared" (lib/auth/locks.ts LockKind), comma-separated in the detail. */
@@ -85,6 +98,9 @@ const REASON_LABELS: Record<string, string> = {
   device: "this browser",
   signed_out: "signed out",
   others: "all other sessions",
+  revoked_by_admin: "revoked by an admin",
+  replaced: "replaced by a newer code",
+  turned_off: "codes turned off in the 2FA policy",
 };
 
 /** "Method: Authenticator app · Reason: wrong password": flat, short, and only scalar values. */

@@ -117,20 +117,26 @@ export async function endAllSessions(db: Executor, userId: string) {
   await revokeOtherSessions(db, userId);
 }
 
-/** Logins in progress (password passed, session not yet created) end too: a completed one is a session in waiting. */
-export async function endPendingLogins(db: Executor, userId: string) {
-  await db.delete(loginChallenges).where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt)));
+/**
+ * Logins in progress (password passed, session not yet created) end too: a completed one is a session in
+ * waiting. `keepChallengeId`: the login making the change (a temporary access code removing old factors).
+ */
+export async function endPendingLogins(db: Executor, userId: string, keepChallengeId?: string) {
+  await db
+    .delete(loginChallenges)
+    .where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt), keepChallengeId ? ne(loginChallenges.id, keepChallengeId) : undefined));
 }
 
 /**
  * The one way to end a user's access: their sessions (all, or all but `keepSessionId`, the session making
- * the change), their remembered browsers and their logins in progress. Every feature that must end
+ * the change), their remembered browsers and their logins in progress (all, or all but `keepChallengeId`, the
+ * login making the change: its session is created after this, under the new session version). Every feature that must end
  * access (password change, factor removal, admin reset, deactivation) calls this, so none forgets a part.
  */
-export async function revokeAccess(db: Executor, userId: string, options: { keepSessionId?: string } = {}) {
+export async function revokeAccess(db: Executor, userId: string, options: { keepSessionId?: string; keepChallengeId?: string } = {}) {
   if (options.keepSessionId) await revokeOtherSessions(db, userId, options.keepSessionId);
   else await endAllSessions(db, userId);
-  await endPendingLogins(db, userId);
+  await endPendingLogins(db, userId, options.keepChallengeId);
   const devices = await db.delete(rememberedDevices).where(eq(rememberedDevices.userId, userId)).returning({ id: rememberedDevices.id });
   return { rememberedDevices: devices.length };
 }

@@ -30,6 +30,10 @@ export const organizations = pgTable("organizations", {
   /** End of the grace period: until this instant members may skip setting up 2FA. */
   graceUntil: ts("grace_until"),
   rememberDeviceDays: integer("remember_device_days").notNull().default(30),
+  /** Admins may issue temporary access codes (lib/admin/temp-codes.ts); turning it off ends the live ones. */
+  tempCodesEnabled: boolean("temp_codes_enabled").notNull().default(true),
+  /** The longest validity (1 to 24 hours) an admin may choose for a temporary access code. */
+  tempCodeMaxHours: integer("temp_code_max_hours").notNull().default(24),
   createdAt: createdAt(),
 });
 
@@ -195,6 +199,39 @@ export const recoveryCodes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("recovery_codes_user_idx").on(t.userId), uniqueIndex("recovery_codes_hash_idx").on(t.userId, t.codeHash)],
+);
+
+export const tempCodeEndings = ["used", "revoked", "expired"] as const;
+export type TempCodeEnding = (typeof tempCodeEndings)[number];
+
+/**
+ * Temporary access codes an admin (or a server operator) issued for a member who lost their second
+ * factor: accepted once at login in place of it (lib/mfa/temp-code-login.ts). Only a keyed hash of the
+ * code is stored (S37). Live while `ended_at` is null and `expires_at` is in the future; `ended_at` is
+ * set once, atomically, with why it ended (an expired code is recorded when first encountered).
+ */
+export const tempAccessCodes = pgTable(
+  "temp_access_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** The admin who issued it; null when a server operator did (`issuer_type`). */
+    issuedBy: uuid("issued_by").references(() => users.id, { onDelete: "set null" }),
+    issuerType: text("issuer_type", { enum: ["admin", "operator"] }).notNull(),
+    codeHash: text("code_hash").notNull(),
+    /** Using the code also removes the member's old factors (in the same transaction as the use). */
+    removeFactors: boolean("remove_factors").notNull().default(false),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    endedAt: ts("ended_at"),
+    endReason: text("end_reason", { enum: tempCodeEndings }),
+  },
+  (t) => [index("temp_access_codes_user_idx").on(t.userId, t.codeHash), index("temp_access_codes_org_idx").on(t.orgId)],
 );
 
 /** One row per signed-in browser; the JWT carries its id. Revoking the row ends that session. */

@@ -3,7 +3,7 @@
  * does not undo the change that was already committed.
  */
 import { MFA_LIMIT, minutesText } from "@/lib/attempts";
-import { sendMail } from "@/lib/mail";
+import { sendMail, type MailMessage } from "@/lib/mail";
 import { formatMailDate, securityNoticeEmail } from "@/lib/mail/templates";
 import { describeUserAgent } from "@/lib/user-agent";
 
@@ -17,7 +17,9 @@ export type SecurityNotice =
   | "device-remembered"
   | "mfa-locked"
   | "new-browser-sign-in"
-  | "password-changed";
+  | "password-changed"
+  | "temp-code-issued"
+  | "temp-code-used";
 
 type Recipient = { email: string; name: string; org: { name: string } };
 
@@ -66,15 +68,42 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
           "If you did not change it, someone else has access to your account: contact your organisation's admin at once so they can " +
           "deactivate the account and end its sessions.",
       };
+    case "temp-code-issued":
+      return {
+        title: "A temporary access code was issued for your account",
+        lines: [
+          `${d.issuer} issued a temporary access code for your account. It can be used once, in place of your second factor, until ${formatMailDate(d.expiresAt instanceof Date ? d.expiresAt : new Date())}.`,
+          ...(d.reason ? [`Reason given: ${d.reason}`] : []),
+          ...(d.removeFactors ? ["When it is used, your current second factors and recovery codes will be removed."] : []),
+          "The code itself is never sent by email: it is given to you directly, for example over the phone.",
+        ],
+        footer: "If you did not ask for this, contact your organisation's admin right away: they can revoke the code.",
+      };
+    case "temp-code-used":
+      return {
+        title: "A temporary access code was used",
+        lines: [
+          "A temporary access code from your administrator was used to sign in to your account, in place of your second factor.",
+          ...(d.factorsRemoved
+            ? ["As the administrator chose, your previous second factors, recovery codes and remembered browsers were removed, and your other sessions were signed out."]
+            : []),
+          ...where(d),
+        ],
+        footer: "Set up a new authenticator on your profile page now. If this was not you, contact your organisation's admin at once.",
+      };
   }
 }
 
-export async function notifyUser(user: Recipient, kind: SecurityNotice, detail: Record<string, unknown> = {}) {
+/** The security email for `kind`, for callers that must know whether it was sent (sendMail throws). */
+export function securityNoticeMessage(user: Recipient, kind: SecurityNotice, detail: Record<string, unknown> = {}): MailMessage {
   const { title, lines, footer } = describe(kind, detail);
   // The shared layout: text and HTML parts, product and organisation name, every value escaped.
-  const email = securityNoticeEmail({ orgName: user.org.name, userName: user.name, title, lines, footer });
+  return { to: user.email, ...securityNoticeEmail({ orgName: user.org.name, userName: user.name, title, lines, footer }) };
+}
+
+export async function notifyUser(user: Recipient, kind: SecurityNotice, detail: Record<string, unknown> = {}) {
   try {
-    await sendMail({ to: user.email, ...email });
+    await sendMail(securityNoticeMessage(user, kind, detail));
   } catch {
     // sendMail has logged the failure (without content); the change itself stands.
   }

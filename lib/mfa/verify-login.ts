@@ -54,7 +54,7 @@ export function triesLeftNote(failures: number) {
   return ` ${left} ${left === 1 ? "try" : "tries"} left before two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`;
 }
 
-type Method = "totp" | "recovery" | "email";
+type Method = "totp" | "recovery" | "email" | "temp_code";
 
 /** Reserves one attempt from the shared budget, or refuses with the lockout message. */
 export async function reserveSecondFactorAttempt(db: Db, challenge: LiveChallenge) {

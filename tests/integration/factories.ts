@@ -6,6 +6,7 @@ import { organizations, users, type Role } from "@/lib/db/schema";
 import { addMemberSchema } from "@/lib/admin/invitations";
 import { policySchema, type PolicyInput } from "@/lib/admin/settings";
 import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
 import { hashPassword } from "@/lib/passwords";
 
 export const PASSWORD = "correct horse battery";
@@ -62,3 +63,10 @@ export const policy = (p: Partial<PolicyInput> = {}) => policySchema.parse(polic
 
 /** "Add user" as an admin fills it in, parsed as the action wrapper does (requireMfa: a checkbox, off when absent). */
 export const memberForm = (form: import("zod").input<typeof addMemberSchema>) => addMemberSchema.parse(form);
+
+/** What the action wrapper does before a use case: the form parsed by its schema, or the same field errors (thrown). */
+export function parsedForm<S extends import("zod").ZodType>(schema: S, raw: unknown): import("zod").output<S> {
+  const { data, fieldErrors } = parseInput(schema, raw);
+  if (fieldErrors) throw new AppError("validation", "Please correct the highlighted fields.", fieldErrors as Record<string, string[]>);
+  return data as import("zod").output<S>;
+}

@@ -21,6 +21,16 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
             Your administrator requires two-factor authentication for your account. Add an authenticator app below; until then the rest of the app is unavailable.
           </Notice>
         )}
+        {(params.notice === "temp-code" || params.notice === "temp-code-removed") && (
+          <Notice tone="warning" title="Set up a new authenticator now">
+            <span data-testid="temp-code-notice">
+              You signed in with a temporary access code from your administrator; it will not work again.{" "}
+              {params.notice === "temp-code-removed"
+                ? "As your administrator chose, your old second factors and recovery codes were removed: add a new authenticator app below."
+                : "Add a new authenticator app below, then remove the one you lost."}
+            </span>
+          </Notice>
+        )}
         {params.notice === "factor-removed" && (
           <Notice tone="success">The second factor was removed. Your other sessions were signed out.</Notice>
         )}

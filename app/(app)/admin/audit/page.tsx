@@ -6,6 +6,7 @@ import { EVENT_LABELS, describeDetail, eventLabel } from "@/lib/audit/labels";
 import { auditMembers, listAuditEvents, parseAuditSearchParams, type AuditPerson, type AuditRow } from "@/lib/audit/queries";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
+import { recordExpiredTempCodes } from "@/lib/mfa/temp-codes";
 import { describeUserAgent } from "@/lib/user-agent";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -61,6 +62,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const admin = await requireAdmin();
   const parsed = parseAuditSearchParams(await searchParams);
   const db = await getDb();
+  // Temporary access codes that expired unused are recorded when first noticed: so the log shown is complete.
+  await db.transaction((tx) => recordExpiredTempCodes(tx, { orgId: admin.orgId }));
   const [members, result] = await Promise.all([
     auditMembers(db, admin.orgId),
     listAuditEvents(db, admin.orgId, parsed.filter, { page: parsed.page }),

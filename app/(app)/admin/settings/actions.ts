@@ -12,7 +12,10 @@ export const updatePolicyAction = userAction(
     const ended = result.devicesEnded
       ? ` ${result.devicesEnded} remembered browser${result.devicesEnded === 1 ? " was" : "s were"} forgotten: they will be asked for the second step again.`
       : "";
-    return { ok: true, message: result.changed.length ? `Settings saved. ${result.summary}${ended}` : "Nothing changed." };
+    const codes = result.tempCodesEnded
+      ? ` ${result.tempCodesEnded} temporary access code${result.tempCodesEnded === 1 ? " was" : "s were"} revoked.`
+      : "";
+    return { ok: true, message: result.changed.length ? `Settings saved. ${result.summary}${ended}${codes}` : "Nothing changed." };
   },
   { role: "admin" },
 );

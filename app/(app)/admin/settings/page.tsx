@@ -22,6 +22,8 @@ export default async function SettingsPage() {
           require2fa: org.require2fa,
           graceDay,
           rememberDeviceDays: org.rememberDeviceDays,
+          tempCodesEnabled: org.tempCodesEnabled,
+          tempCodeMaxHours: org.tempCodeMaxHours,
         }}
         members={members}
         actorHas2fa={actorHas2fa}

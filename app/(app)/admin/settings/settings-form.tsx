@@ -7,7 +7,15 @@ import { policyImpact, type MemberFactors } from "@/lib/admin/policy-impact";
 import { AdminFormMessage, Checkbox } from "../_components/controls";
 import { updatePolicyAction } from "./actions";
 
-type Current = { allowTotp: boolean; allowEmail: boolean; require2fa: boolean; graceDay: string | null; rememberDeviceDays: number };
+type Current = {
+  allowTotp: boolean;
+  allowEmail: boolean;
+  require2fa: boolean;
+  graceDay: string | null;
+  rememberDeviceDays: number;
+  tempCodesEnabled: boolean;
+  tempCodeMaxHours: number;
+};
 
 export function SettingsForm({ current, members, actorHas2fa, today }: { current: Current; members: MemberFactors[]; actorHas2fa: boolean; today: string }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(updatePolicyAction, {});
@@ -15,6 +23,7 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
   const [allowEmail, setAllowEmail] = useState(current.allowEmail);
   const [require2fa, setRequire2fa] = useState(current.require2fa);
   const [graceDay, setGraceDay] = useState(current.graceDay ?? "");
+  const [tempCodes, setTempCodes] = useState(current.tempCodesEnabled);
   const impact = policyImpact(members, current, { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null });
 
   return (
@@ -144,6 +153,39 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
             state={state}
             hint="0 = never: the second step is asked at every sign-in. At most 365. Lowering it forgets, for good, the browsers remembered longer ago than that; turning a method off forgets every remembered browser."
           />
+        </div>
+      </Card>
+
+      <Card>
+        <SectionTitle description="A one-time code an admin reads out to a member who lost their second factor; it replaces the second step once.">
+          Temporary access codes
+        </SectionTitle>
+        <div className="space-y-4">
+          {/* Sent when the box is unticked (the box comes after it and wins when ticked): unticked means off. */}
+          <input type="hidden" name="tempCodesEnabled" value="false" />
+          <Checkbox
+            name="tempCodesEnabled"
+            label="Admins may issue temporary access codes"
+            hint="Turning this off ends every code that has not been used yet."
+            checked={tempCodes}
+            onChange={(e) => setTempCodes(e.target.checked)}
+            state={state}
+          />
+          <div className="max-w-xs">
+            <Field
+              label="Longest validity admins may choose (hours)"
+              name="tempCodeMaxHours"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={24}
+              step={1}
+              disabled={!tempCodes}
+              defaultValue={String(current.tempCodeMaxHours)}
+              state={state}
+              hint="1 to 24. Lowering it shortens the codes already issued to the new limit."
+            />
+          </div>
         </div>
       </Card>
 

@@ -7,6 +7,7 @@ import type { RequestMeta } from "@/lib/request-context";
 import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { getDb } from "@/lib/db/client";
 import { emailLoginSchema, sendLoginEmailCode, sendLoginCodeSchema, verifyEmailLogin } from "@/lib/mfa/email-login";
+import { tempCodeLoginSchema, verifyTempCodeLogin } from "@/lib/mfa/temp-code-login";
 import { recoveryLoginSchema, totpLoginSchema, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 
 /** The "Don't ask again on this browser" checkbox, honoured only after the second factor has passed. */
@@ -43,4 +44,10 @@ export const verifyEmailAction = challengeAction(emailLoginSchema.extend(remembe
   await verifyEmailLogin(await getDb(), challenge, input, meta);
   await rememberIfAsked(input.remember, challenge, meta);
   return { ok: true };
+});
+
+/** A temporary access code from the admin, in place of the second factor. No "remember this browser" here. */
+export const verifyTempCodeAction = challengeAction(tempCodeLoginSchema, async (input, { challenge, meta }) => {
+  const result = await verifyTempCodeLogin(await getDb(), challenge, input, meta);
+  return { ok: true, data: { factorsRemoved: result.factorsRemoved } };
 });

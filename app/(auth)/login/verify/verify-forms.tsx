@@ -6,6 +6,7 @@ import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
 import { sendEmailCodeAction, verifyEmailAction, verifyRecoveryAction, verifyTotpAction } from "./actions";
+import { TempCodeForm } from "./temp-code-form";
 
 /** Days a browser may be remembered (the organisation's setting); 0 hides the option. */
 const RememberDays = createContext(0);
@@ -22,7 +23,7 @@ function RememberCheckbox() {
 }
 
 
-type Mode = "totp" | "email" | "recovery";
+type Mode = "totp" | "email" | "recovery" | "temp";
 
 /**
  * What the screen knows about email codes for this login (null: not available to this user).
@@ -37,12 +38,15 @@ export function VerifyForms({
   hasTotp,
   email = null,
   rememberDays = 0,
+  tempCode = false,
   children,
 }: {
   callbackUrl: string;
   hasTotp: boolean;
   email?: EmailOption;
   rememberDays?: number;
+  /** The organisation allows temporary access codes from an admin. */
+  tempCode?: boolean;
   children?: React.ReactNode;
 }) {
   const [mode, setMode] = useState<Mode>(hasTotp ? "totp" : email ? "email" : "recovery");
@@ -50,11 +54,14 @@ export function VerifyForms({
   if (hasTotp && mode !== "totp") switches.push({ to: "totp", label: "Use your authenticator app instead" });
   if (email && mode !== "email") switches.push({ to: "email", label: "Email me a code" });
   if (mode !== "recovery") switches.push({ to: "recovery", label: "Use a recovery code instead" });
+  if (tempCode && mode !== "temp") switches.push({ to: "temp", label: "Use a temporary access code from your admin" });
   return (
     <RememberDays.Provider value={rememberDays}>
     <div className="space-y-6">
       {mode === "totp" ? (
         <TotpForm callbackUrl={callbackUrl} />
+      ) : mode === "temp" ? (
+        <TempCodeForm />
       ) : mode === "email" && email ? (
         <EmailForm callbackUrl={callbackUrl} maskedEmail={email.maskedEmail} suggestApp={email.suggestApp} />
       ) : (

@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../../_components/status";
 import { EnforceToggle } from "../enforce-toggle";
 import { ActiveForm, RemoveMfaForm, ResendInvitationForm, RoleForm, UnlockForm } from "./member-forms";
+import { TempCodeSection } from "./temp-code-section";
 
 /** The longest of the sign-in locks: what "ends by itself after" promises. */
 const LOCK_SECONDS = Math.max(PASSWORD_ACCOUNT_LIMIT.lockSeconds, PASSWORD_DEVICE_LIMIT.lockSeconds, MFA_LIMIT.lockSeconds);
@@ -139,6 +140,8 @@ export default async function MemberPage({
             )}
           </div>
         </Card>
+
+        <TempCodeSection actor={{ id: user.id, orgId: user.orgId }} member={member} self={self} />
 
         <Card>
           <SectionTitle id="role">Role</SectionTitle>
