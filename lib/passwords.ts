@@ -1,14 +1,15 @@
 /** argon2id with the OWASP parameters (m=19456 KiB, t=2, p=1). */
 import { hash, verify } from "@node-rs/argon2";
-import { z } from "zod";
+import { newPassword } from "@/lib/validation";
 
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-/** 8 to 128 characters, no composition rules, nothing trimmed or truncated. */
-export const passwordSchema = z
-  .string({ error: "Enter a password." })
-  .min(8, "Use at least 8 characters.")
-  .max(128, "Use at most 128 characters.");
+/**
+ * The new-password rule, kept here under its old name for the modules that import it from this file:
+ * it is lib/validation.ts `newPassword` (8 to 128 characters, not a common password). Where the email
+ * is known, also apply `passwordNotEmail` / `passwordEmailProblem` from there.
+ */
+export const passwordSchema = newPassword;
 
 export function hashPassword(password: string) {
   return hash(password, ARGON2_OPTIONS);

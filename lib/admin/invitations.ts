@@ -13,8 +13,9 @@ import { invitations, organizations, roles, users } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
 import { nameSchema } from "@/lib/orgs/signup";
-import { hashPassword, passwordSchema } from "@/lib/passwords";
+import { hashPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
+import { newPassword, passwordEmailProblem } from "@/lib/validation";
 import { invitationMessage } from "./emails";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
 import { checkbox } from "./settings";
@@ -155,7 +156,7 @@ export async function findInvitation(db: Db, token: unknown) {
 export const acceptInvitationSchema = z
   .object({
     token: z.string().min(1).max(200),
-    password: passwordSchema,
+    password: newPassword,
     confirmPassword: z.string(),
   })
   .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." });
@@ -172,7 +173,10 @@ export async function acceptInvitation(db: Db, input: z.input<typeof acceptInvit
     throw new AppError("bad_request", "Please correct the highlighted fields.", fieldErrors);
   }
   const { token, password } = parsed.data;
-  if (!(await findInvitation(db, token))) throw new AppError("not_found", INVALID_INVITATION);
+  const invitation = await findInvitation(db, token);
+  if (!invitation) throw new AppError("not_found", INVALID_INVITATION);
+  const problem = passwordEmailProblem(password, invitation.email);
+  if (problem) throw fieldError("password", problem);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [invite] = await tx

@@ -36,7 +36,11 @@ export type AuditEventName =
   | "admin.policy.updated"
   | "operator.mfa.reset"
   | "operator.user.unlocked"
-  | "invitation.accepted";
+  | "invitation.accepted"
+  | "password.reset.requested"
+  | "password.reset.verified"
+  | "password.reset.completed"
+  | "admin.password.reset.sent";
 
 export async function audit(
   db: Executor,

@@ -35,6 +35,10 @@ export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   "admin.policy.updated": "Two-factor policy changed",
   "operator.mfa.reset": "Two-factor reset by an operator",
   "invitation.accepted": "Invitation accepted",
+  "password.reset.requested": "Password reset link requested",
+  "password.reset.verified": "Second factor passed for a password reset",
+  "password.reset.completed": "Password reset",
+  "admin.password.reset.sent": "Password reset link sent by an admin",
 };
 
 export function eventLabel(event: string): string {
@@ -66,6 +70,9 @@ const DETAIL_KEYS: Record<string, string> = {
   type: "Type",
   cleared: "Cleared",
   lockedBrowsers: "Locked browsers",
+  purpose: "For",
+  rememberedDevices: "Remembered browsers ended",
+  sentByAdmin: "Link sent by an admin",
 };
 
 /** Short names of the locks in "cleared" (lib/auth/locks.ts LockKind), comma-separated in the detail. */
@@ -85,6 +92,7 @@ const REASON_LABELS: Record<string, string> = {
   device: "this browser",
   signed_out: "signed out",
   others: "all other sessions",
+  "password-reset": "password reset",
 };
 
 /** "Method: Authenticator app · Reason: wrong password": flat, short, and only scalar values. */

@@ -17,12 +17,12 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** One line, no control characters: safe for a subject and a heading. */
-function oneLine(value: string): string {
+export function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
 /** The building blocks of a message body; each renders to HTML (escaped) and to plain text. */
-type Block =
+export type Block =
   | { kind: "p"; text: string }
   | { kind: "code"; code: string }
   | { kind: "button"; label: string; href: string }
@@ -78,11 +78,16 @@ function blockText(block: Block): string {
   }
 }
 
-type Layout = { orgName: string; subject: string; heading: string; preheader: string; blocks: Block[] };
+/** `orgName` null: a message to an address with no account (no organisation in the header). */
+type Layout = { orgName: string | null; subject: string; heading: string; preheader: string; blocks: Block[] };
 
-function render({ orgName, subject, heading, preheader, blocks }: Layout): Email {
-  const org = oneLine(orgName);
-  const footer = `You receive this email because you have an account at ${org} on ${PRODUCT_NAME}.`;
+/** The shared layout; other modules build their own messages with it (lib/mail/reset-templates.ts). */
+export function render({ orgName, subject, heading, preheader, blocks }: Layout): Email {
+  const org = orgName === null ? null : oneLine(orgName);
+  const footer =
+    org === null
+      ? `You receive this email because someone entered this address on ${PRODUCT_NAME}.`
+      : `You receive this email because you have an account at ${org} on ${PRODUCT_NAME}.`;
   const cleanSubject = oneLine(subject);
   const html =
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
@@ -97,7 +102,8 @@ function render({ orgName, subject, heading, preheader, blocks }: Layout): Email
     `<span style="display:inline-block;width:24px;height:24px;line-height:24px;text-align:center;border-radius:6px;` +
     `background:#1d4ed8;color:#ffffff;font-weight:700;margin-right:8px;">&#10003;</span>` +
     `<strong>${escapeHtml(PRODUCT_NAME)}</strong>` +
-    `<span style="color:#64748b;"> &middot; ${escapeHtml(org)}</span></td></tr>` +
+    (org === null ? "" : `<span style="color:#64748b;"> &middot; ${escapeHtml(org)}</span>`) +
+    `</td></tr>` +
     `<tr><td style="padding:28px;">` +
     `<h1 style="margin:0 0 18px;font-size:20px;line-height:1.3;">${escapeHtml(oneLine(heading))}</h1>` +
     blocks.map(blockHtml).join("") +
@@ -106,7 +112,7 @@ function render({ orgName, subject, heading, preheader, blocks }: Layout): Email
     `${escapeHtml(footer)}</td></tr>` +
     `</table></td></tr></table></body></html>`;
   const text = [
-    `${PRODUCT_NAME} · ${org}`,
+    org === null ? PRODUCT_NAME : `${PRODUCT_NAME} · ${org}`,
     "",
     oneLine(heading),
     "",
@@ -119,7 +125,7 @@ function render({ orgName, subject, heading, preheader, blocks }: Layout): Email
   return { subject: cleanSubject, text, html };
 }
 
-const greeting = (userName: string): Block => ({ kind: "p", text: `Hi ${oneLine(userName)},` });
+export const greeting = (userName: string): Block => ({ kind: "p", text: `Hi ${oneLine(userName)},` });
 
 type CodeEmailInput = { orgName: string; userName: string; code: string; minutesValid: number };
 

@@ -17,7 +17,8 @@ export type SecurityNotice =
   | "device-remembered"
   | "mfa-locked"
   | "new-browser-sign-in"
-  | "password-changed";
+  | "password-changed"
+  | "password-reset";
 
 type Recipient = { email: string; name: string; org: { name: string } };
 
@@ -45,7 +46,10 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
     case "recovery-regenerated":
       return { title: "New recovery codes", lines: ["You generated a new set of recovery codes. The previous codes no longer work."] };
     case "recovery-used":
-      return { title: "A recovery code was used", lines: [`A recovery code was used to sign in to your account. ${d.remaining} recovery codes remain.`] };
+      return {
+        title: "A recovery code was used",
+        lines: [`A recovery code was used to ${d.purpose === "password-reset" ? "confirm a password reset for" : "sign in to"} your account. ${d.remaining} recovery codes remain.`],
+      };
     case "mfa-removed-by-admin":
       return { title: "Your two-factor authentication was reset", lines: [`An administrator (${d.adminName}) removed two-factor authentication from your account.`, `Reason given: ${d.reason}`] };
     case "device-remembered":
@@ -66,6 +70,23 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
         lines: ["The password of your account was changed. Your other sessions were signed out and remembered browsers forgotten.", ...where(d)],
         footer:
           "If you did not change it, someone else has access to your account: contact your organisation's admin at once so they can " +
+          "deactivate the account and end its sessions.",
+      };
+    case "password-reset":
+      return {
+        title: "Your password was reset",
+        lines: [
+          `The password of your account was reset with a link emailed to this address${d.sentByAdmin ? ` (sent by an admin, ${d.sentByAdmin})` : ""}.`,
+          d.method === "totp"
+            ? "Your authenticator app was confirmed before the new password was chosen."
+            : d.method === "recovery"
+              ? "One of your recovery codes was used before the new password was chosen."
+              : "No second factor was asked for: your account has no authenticator app or recovery codes.",
+          "You were signed out everywhere, remembered browsers were forgotten and sign-ins in progress were stopped. Two-step sign-in is unchanged.",
+          ...where(d),
+        ],
+        footer:
+          "If you did not reset it, someone can read your email: secure your mailbox, then contact your organisation's admin at once so they can " +
           "deactivate the account and end its sessions.",
       };
   }

@@ -9,8 +9,9 @@ import { PASSWORD_ACCOUNT_LIMIT, keys, minutesText, reserveAttempt, resetAttempt
 import { AppError, fieldError } from "@/lib/errors";
 import { notifyUser } from "@/lib/mfa/notify";
 import { nameSchema } from "@/lib/orgs/signup";
-import { hashPassword, passwordSchema, verifyPassword } from "@/lib/passwords";
+import { hashPassword, verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
+import { newPassword, passwordEmailProblem } from "@/lib/validation";
 
 type Actor = { id: string; orgId: string; sessionId?: string };
 
@@ -26,7 +27,7 @@ export async function updateName(db: Db, actor: Actor, input: z.infer<typeof upd
 export const changePasswordSchema = z
   .object({
     currentPassword: z.string().min(1, "Enter your current password.").max(128, "Incorrect password."),
-    newPassword: passwordSchema,
+    newPassword,
     confirmPassword: z.string(),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." });
@@ -51,6 +52,9 @@ export async function confirmPassword(db: Db, actor: Actor, password: string, fi
 
 /** Changes the password; the user's other sessions and remembered devices end; the user is emailed (S25). */
 export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof changePasswordSchema>, meta?: RequestMeta) {
+  const [own] = await db.select({ email: users.email }).from(users).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+  const problem = own && passwordEmailProblem(input.newPassword, own.email);
+  if (problem) throw fieldError("newPassword", problem);
   await confirmPassword(db, actor, input.currentPassword, "currentPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const recipient = await db.transaction(async (tx) => {
