@@ -72,7 +72,7 @@ const DETAIL_KEYS: Record<string, string> = {
   lockedBrowsers: "Locked browsers",
   purpose: "For",
   rememberedDevices: "Remembered browsers ended",
-  sentByAdmin: "Link sent by an admin",
+  requestedBy: "Link asked for by",
 };
 
 /** Short names of the locks in "cleared" (lib/auth/locks.ts LockKind), comma-separated in the detail. */

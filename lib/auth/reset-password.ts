@@ -124,7 +124,7 @@ export async function completePasswordReset(db: Db, input: z.infer<typeof resetP
       event: "password.reset.completed",
       actorUserId: user.id,
       targetUserId: user.id,
-      detail: { method: method ?? "none", rememberedDevices: ended.rememberedDevices, sentByAdmin: !!used.sentBy },
+      detail: { method: method ?? "none", rememberedDevices: ended.rememberedDevices, requestedBy: used.sentBy ? "admin" : "user" },
       meta,
     });
     return { method, adminName: admin?.name };

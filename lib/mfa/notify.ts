@@ -55,7 +55,15 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
     case "device-remembered":
       return { title: "A browser was remembered", lines: [`A browser (${d.device}) will skip the second step of sign-in until ${d.until}.`] };
     case "mfa-locked":
-      return { title: "Sign-in locked after failed codes", lines: ["Too many incorrect codes were entered after your password. Two-step sign-in is locked for 15 minutes."] };
+      return d.purpose === "password-reset"
+        ? {
+            title: "Sign-in locked after failed codes",
+            lines: [
+              "Too many incorrect codes were entered to reset your password with a link emailed to this address. Two-step sign-in is locked for 15 minutes.",
+              "If this was not you, someone can read your email: secure your mailbox and tell your organisation's admin.",
+            ],
+          }
+        : { title: "Sign-in locked after failed codes", lines: ["Too many incorrect codes were entered after your password. Two-step sign-in is locked for 15 minutes."] };
     case "new-browser-sign-in":
       return {
         title: "New sign-in from a browser you have not used before",

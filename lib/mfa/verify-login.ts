@@ -95,7 +95,7 @@ export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject
     detail: { method, attempt, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
     meta,
   });
-  if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked");
+  if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked", { purpose: challenge.purpose });
 }
 
 /**

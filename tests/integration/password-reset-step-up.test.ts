@@ -48,7 +48,7 @@ describe("the second factor before a new password (S40)", () => {
     expect(verified!.detail).toMatchObject({ method: "totp", factor: "Phone" });
     const [done] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, user.id)));
     expect(done).toMatchObject({ orgId: org.id, actorUserId: user.id, ip: "198.51.100.23" });
-    expect(done!.detail).toMatchObject({ method: "totp", sentByAdmin: false });
+    expect(done!.detail).toMatchObject({ method: "totp", requestedBy: "user" });
   });
 
   it("counts wrong codes in the login's budget, and a lock there refuses the reset and the login alike", async () => {
@@ -75,6 +75,8 @@ describe("the second factor before a new password (S40)", () => {
     expect(failures.filter((e) => e.detail.purpose === "password-reset").length).toBe(MFA_LIMIT.max - 1 - 5);
     const [locked] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "mfa.locked"), eq(auditEvents.targetUserId, user.id)));
     expect(locked!.detail).toMatchObject({ purpose: "password-reset", attempt: MFA_LIMIT.max });
+    const lockMail = (await listDevMail(db, { to: user.email, limit: 10 })).find((m) => m.subject.includes("Sign-in locked after failed codes"));
+    expect(lockMail!.text).toContain("to reset your password with a link emailed to this address");
   });
 
   it("refuses a code already used at login (replay guard, not counted), and the code it accepts cannot be used at login again", async () => {

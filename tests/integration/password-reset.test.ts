@@ -83,7 +83,8 @@ describe("asking for a reset link (S39)", () => {
     const { org } = await orgWithAdmin();
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 7; i++) {
+    // Interleaved, after one warm-up round of each (module loading, prepared statements).
+    for (let i = -1; i < 11; i++) {
       const user = await createUser(org.id);
       for (const [email, times] of [
         [user.email, known],
@@ -91,12 +92,13 @@ describe("asking for a reset link (S39)", () => {
       ] as const) {
         const started = performance.now();
         await ask(email);
-        times.push(performance.now() - started);
+        if (i >= 0) times.push(performance.now() - started);
       }
     }
+    // Both do the same kind of work (an email and a few statements); only a wide band is stable on a shared machine.
     const ratio = median(known) / median(unknown);
     expect(ratio, `known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`).toBeGreaterThan(1 / 3);
-    expect(ratio).toBeLessThan(3);
+    expect(ratio, `known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`).toBeLessThan(3);
   });
 
   it("limits requests per address typed (known or not, same message) and per client address", async () => {
@@ -216,7 +218,7 @@ describe("the admin's “Send password reset” (S27)", () => {
     expect(event).toMatchObject({ orgId: org.id, actorUserId: admin.id });
     await reset(token);
     const [done] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, member.id)));
-    expect(done!.detail).toMatchObject({ sentByAdmin: true, method: "none" });
+    expect(done!.detail).toMatchObject({ requestedBy: "admin", method: "none" });
   });
 
   it("is refused to an agent, to an admin of another organisation, and for deactivated or never-activated members", async () => {

@@ -20,8 +20,26 @@ import * as verifyLogin from "@/lib/mfa/verify-login";
 import * as emailFactor from "@/lib/mfa/email-factor";
 import * as remembered from "@/lib/mfa/remembered-devices";
 import * as manage from "@/lib/mfa/manage";
+import * as forgotPassword from "@/lib/auth/forgot-password";
+import * as resetPassword from "@/lib/auth/reset-password";
+import * as adminPasswordReset from "@/lib/admin/password-reset";
 
-const modules = { settings, memberActions, invitations, profile, login, signup, enrolTotp, verifyLogin, emailFactor, remembered, manage };
+const modules = {
+  settings,
+  memberActions,
+  invitations,
+  profile,
+  login,
+  signup,
+  enrolTotp,
+  verifyLogin,
+  emailFactor,
+  remembered,
+  manage,
+  forgotPassword,
+  resetPassword,
+  adminPasswordReset,
+};
 const schemas = Object.entries(modules).flatMap(([mod, exports]) =>
   Object.entries(exports)
     .filter(([name, value]) => name.endsWith("Schema") && value instanceof z.ZodType)
