@@ -7,7 +7,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { applySecurityHeaders, contentSecurityPolicy, createNonce } from "@/lib/security-headers";
 
-const PUBLIC_PREFIXES = ["/login", "/signup", "/invite", "/api/", "/dev/", "/_next/", "/favicon"];
+const PUBLIC_PREFIXES = ["/login", "/signup", "/invite", "/forgot-password", "/reset-password", "/api/", "/dev/", "/_next/", "/favicon"];
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;

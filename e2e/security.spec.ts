@@ -62,7 +62,7 @@ test.describe("security headers", () => {
     const again = expectSecurityHeaders(await request.get("/login"));
     expect(nonceOf(again)).not.toBe(nonce);
 
-    for (const path of ["/login/verify", "/signup", "/invite/not-a-real-token", "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/health"]) {
+    for (const path of ["/login/verify", "/signup", "/invite/not-a-real-token", "/forgot-password", "/reset-password/not-a-real-token", "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/health"]) {
       expectSecurityHeaders(await request.get(path, { maxRedirects: 0 }));
     }
     // Signed-out visit of a protected page: the proxy's redirect carries them too.

@@ -22,6 +22,13 @@ export const PASSWORD_IP_LIMIT: Limit = { max: 50, windowSeconds: 15 * 60, lockS
 /** Second factor: per account, shared by every factor and every challenge. 10 in a row, then 15 minutes. */
 export const MFA_LIMIT: Limit = { max: 10, windowSeconds: 24 * 60 * 60, lockSeconds: 15 * 60 };
 
+/**
+ * "Forgot your password?" requests (each one sends an email): per email address as typed, known or not
+ * (so the limit reveals nothing), and per client address. Counted before anything is looked up.
+ */
+export const RESET_EMAIL_LIMIT: Limit = { max: 5, windowSeconds: 60 * 60, lockSeconds: 60 * 60 };
+export const RESET_IP_LIMIT: Limit = { max: 20, windowSeconds: 60 * 60, lockSeconds: 60 * 60 };
+
 export type Reservation = { allowed: true; count: number } | { allowed: false; retryAfterSeconds: number };
 
 /**
@@ -89,6 +96,9 @@ export const keys = {
   signupIp: (ip: string) => `signup-ip:${ip}`,
   signupEmail: (email: string) => `signup-email:${email.trim().toLowerCase()}`,
   inviteOrg: (orgId: string) => `invite-org:${orgId}`,
+  /** Password-reset requests (lib/auth/forgot-password.ts). */
+  resetEmail: (email: string) => `reset-email:${email.trim().toLowerCase()}`,
+  resetIp: (ip: string) => `reset-ip:${ip}`,
 };
 
 /** Gives back a reserved attempt that turned out to succeed (for counters that only count failures). */

@@ -7,6 +7,7 @@
  * tests call use cases with typed values too.
  */
 import { z } from "zod";
+import { isCommonPassword } from "@/lib/auth/common-passwords";
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 export const hasNoControlCharacters = (s: string) => !CONTROL_CHARACTERS.test(s);
@@ -28,8 +29,46 @@ export const name = z
   .max(100, "Use at most 100 characters.")
   .refine(hasNoControlCharacters, "Remove control characters.");
 
-/** A password being chosen: 8 to 128 characters, no composition rules, nothing trimmed or truncated. */
-export const newPassword = z.string({ error: "Enter a password." }).min(8, "Use at least 8 characters.").max(128, "Use at most 128 characters.");
+export const COMMON_PASSWORD_MESSAGE = "This password is too common: it is one of the first that attackers try. Choose another.";
+export const PASSWORD_IS_EMAIL_MESSAGE = "Do not use your email address as your password.";
+
+/**
+ * A password being chosen: 8 to 128 characters, not one of the 1,000 most common passwords (the list
+ * shipped in lib/auth/common-passwords.txt, compared lower-cased), no composition rules, nothing trimmed
+ * or truncated. It must not be the account's email address either: that needs the email, so it is
+ * checked by `passwordNotEmail` (an object schema's superRefine) or `passwordEmailProblem` (a use case
+ * that knows the email from the database). Sign-up, invitation, reset and password change all use these.
+ */
+export const newPassword = z
+  .string({ error: "Enter a password." })
+  .min(8, "Use at least 8 characters.")
+  .max(128, "Use at most 128 characters.")
+  .refine((p) => p.length < 8 || p.length > 128 || !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
+
+/**
+ * The message when `password` is the email address (or its part before the @), ignoring case and the
+ * spaces around it; null when it is not.
+ */
+export function passwordEmailProblem(password: string, email: string): string | null {
+  const p = password.trim().toLowerCase();
+  const e = email.trim().toLowerCase();
+  const local = e.split("@")[0] ?? "";
+  return p === e || (local.length > 0 && p === local) ? PASSWORD_IS_EMAIL_MESSAGE : null;
+}
+
+/**
+ * For an object schema that has both fields (sign-up):
+ * `z.object({ email, password: newPassword }).superRefine(passwordNotEmail())`.
+ */
+export function passwordNotEmail<K extends string = "password", E extends string = "email">(passwordKey = "password" as K, emailKey = "email" as E) {
+  return (value: Record<K | E, unknown>, ctx: z.RefinementCtx) => {
+    const password = value[passwordKey];
+    const email = value[emailKey];
+    if (typeof password !== "string" || typeof email !== "string") return;
+    const problem = passwordEmailProblem(password, email);
+    if (problem) ctx.addIssue({ code: "custom", path: [passwordKey], message: problem });
+  };
+}
 
 /**
  * The user's current password, re-typed to confirm a change (or at login). Any length is checked against

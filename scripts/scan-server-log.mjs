@@ -29,6 +29,7 @@ const patterns = [
   [/\b[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}\b/, "a recovery code"],
   [/\$argon2id\$/, "a password hash"],
   [/otpauth:\/\//, "an otpauth URI"],
+  [/\/reset-password\/[A-Za-z0-9_-]{40,}/, "a password reset link"],
 ];
 for (const [re, what] of patterns) if (re.test(log)) findings.push(what);
 

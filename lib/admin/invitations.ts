@@ -24,7 +24,7 @@ import { hashPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { invitationMessage } from "./emails";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
-import { checkbox, email, name, newPassword } from "@/lib/validation";
+import { checkbox, email, name, newPassword, passwordEmailProblem } from "@/lib/validation";
 
 export const INVITATION_DAYS = 7;
 export const INVALID_INVITATION = "This invitation link is invalid, was already used or has expired. Ask your administrator for a new one.";
@@ -221,7 +221,10 @@ export const acceptInvitationSchema = z
  * no session and no login challenge: the caller sends the user to /login.
  */
 export async function acceptInvitation(db: Db, { token, password }: z.output<typeof acceptInvitationSchema>, meta?: RequestMeta) {
-  if (!(await findInvitation(db, token))) throw new AppError("not_found", INVALID_INVITATION);
+  const invitation = await findInvitation(db, token);
+  if (!invitation) throw new AppError("not_found", INVALID_INVITATION);
+  const problem = passwordEmailProblem(password, invitation.email);
+  if (problem) throw fieldError("password", problem);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [invite] = await tx

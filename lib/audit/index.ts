@@ -41,7 +41,11 @@ export type AuditEventName =
   | "operator.temp_code.issued"
   | "operator.mfa.reset"
   | "operator.user.unlocked"
-  | "invitation.accepted";
+  | "invitation.accepted"
+  | "password.reset.requested"
+  | "password.reset.verified"
+  | "password.reset.completed"
+  | "admin.password.reset.sent";
 
 export async function audit(
   db: Executor,

@@ -40,6 +40,10 @@ export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   "admin.temp_code.revoked": "Temporary access code revoked",
   "operator.temp_code.issued": "Temporary access code issued by an operator",
   "invitation.accepted": "Invitation accepted",
+  "password.reset.requested": "Password reset link requested",
+  "password.reset.verified": "Second factor passed for a password reset",
+  "password.reset.completed": "Password reset",
+  "admin.password.reset.sent": "Password reset link sent by an admin",
 };
 
 export function eventLabel(event: string): string {
@@ -79,6 +83,9 @@ const DETAIL_KEYS: Record<string, string> = {
   removeFactors: "Removes old factors when used",
   factorsRemoved: "Old factors removed",
   cause: "Why",
+  purpose: "For",
+  rememberedDevices: "Remembered browsers ended",
+  requestedBy: "Link asked for by",
 };
 
 /** Short names of the locks in "cleared" (lib/auth/locks.ts LockKind), comma-separated in the detail. */
@@ -101,6 +108,7 @@ const REASON_LABELS: Record<string, string> = {
   revoked_by_admin: "revoked by an admin",
   replaced: "replaced by a newer code",
   turned_off: "codes turned off in the 2FA policy",
+  "password-reset": "password reset",
 };
 
 /** "Method: Authenticator app · Reason: wrong password": flat, short, and only scalar values. */

@@ -294,6 +294,38 @@ export const invitations = pgTable(
   (t) => [uniqueIndex("invitations_token_idx").on(t.tokenHash)],
 );
 
+/**
+ * Password-reset links ("Forgot your password?", or "Send password reset" by an admin). The email holds
+ * a random 256-bit token; the row holds its SHA-256, the user, a 30-minute expiry and single use
+ * (`used_at`, set once by a conditional UPDATE). Sending a newer link sets `superseded_at` on the older
+ * ones. When the user has a second factor other than email, passing it stores the SHA-256 of another
+ * random value held in an httpOnly cookie of that browser (`verified_hash`): only that browser can then
+ * choose the new password.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    supersededAt: ts("superseded_at"),
+    /** The admin who sent the link; null when the user asked for it. */
+    sentBy: uuid("sent_by").references(() => users.id, { onDelete: "set null" }),
+    verifiedHash: text("verified_hash"),
+    /** totp or recovery: how the second factor was passed for this link. */
+    verifiedMethod: text("verified_method"),
+  },
+  (t) => [uniqueIndex("password_resets_token_idx").on(t.tokenHash), index("password_resets_user_idx").on(t.userId)],
+);
+
 /** Audit log and login history. Written in the same transaction as the change it records. */
 export const auditEvents = pgTable(
   "audit_events",

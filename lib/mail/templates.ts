@@ -78,12 +78,20 @@ function blockText(block: Block): string {
   }
 }
 
-/** `footer` replaces "You receive this email because you have an account at …" (mail to someone without one). */
-type Layout = { orgName: string; subject: string; heading: string; preheader: string; blocks: Block[]; footer?: string };
+/**
+ * `orgName` null: a message to an address with no account (no organisation in the header). `footer`
+ * replaces the default "You receive this email because …" line.
+ */
+type Layout = { orgName: string | null; subject: string; heading: string; preheader: string; blocks: Block[]; footer?: string };
 
+/** The shared layout; other modules build their own messages with it (account-templates.ts, reset-templates.ts). */
 export function render({ orgName, subject, heading, preheader, blocks, footer: customFooter }: Layout): Email {
-  const org = oneLine(orgName);
-  const footer = customFooter ?? `You receive this email because you have an account at ${org} on ${PRODUCT_NAME}.`;
+  const org = orgName === null ? null : oneLine(orgName);
+  const footer =
+    customFooter ??
+    (org === null
+      ? `You receive this email because someone entered this address on ${PRODUCT_NAME}.`
+      : `You receive this email because you have an account at ${org} on ${PRODUCT_NAME}.`);
   const cleanSubject = oneLine(subject);
   const html =
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
@@ -98,7 +106,8 @@ export function render({ orgName, subject, heading, preheader, blocks, footer: c
     `<span style="display:inline-block;width:24px;height:24px;line-height:24px;text-align:center;border-radius:6px;` +
     `background:#1d4ed8;color:#ffffff;font-weight:700;margin-right:8px;">&#10003;</span>` +
     `<strong>${escapeHtml(PRODUCT_NAME)}</strong>` +
-    `<span style="color:#64748b;"> &middot; ${escapeHtml(org)}</span></td></tr>` +
+    (org === null ? "" : `<span style="color:#64748b;"> &middot; ${escapeHtml(org)}</span>`) +
+    `</td></tr>` +
     `<tr><td style="padding:28px;">` +
     `<h1 style="margin:0 0 18px;font-size:20px;line-height:1.3;">${escapeHtml(oneLine(heading))}</h1>` +
     blocks.map(blockHtml).join("") +
@@ -107,7 +116,7 @@ export function render({ orgName, subject, heading, preheader, blocks, footer: c
     `${escapeHtml(footer)}</td></tr>` +
     `</table></td></tr></table></body></html>`;
   const text = [
-    `${PRODUCT_NAME} · ${org}`,
+    org === null ? PRODUCT_NAME : `${PRODUCT_NAME} · ${org}`,
     "",
     oneLine(heading),
     "",

@@ -19,7 +19,8 @@ export type SecurityNotice =
   | "new-browser-sign-in"
   | "password-changed"
   | "temp-code-issued"
-  | "temp-code-used";
+  | "temp-code-used"
+  | "password-reset";
 
 type Recipient = { email: string; name: string; org: { name: string } };
 
@@ -47,11 +48,25 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
     case "recovery-regenerated":
       return { title: "New recovery codes", lines: ["You generated a new set of recovery codes. The previous codes no longer work."] };
     case "recovery-used":
-      return { title: "A recovery code was used", lines: [`A recovery code was used to sign in to your account. ${d.remaining} recovery codes remain.`] };
+      return {
+        title: "A recovery code was used",
+        lines: [`A recovery code was used to ${d.purpose === "password-reset" ? "confirm a password reset for" : "sign in to"} your account. ${d.remaining} recovery codes remain.`],
+      };
     case "device-remembered":
       return { title: "A browser was remembered", lines: [`A browser (${d.device}) will skip the second step of sign-in until ${d.until}.`] };
     case "mfa-locked":
-      return { title: "Sign-in locked after failed codes", lines: [`Too many incorrect codes were entered after your password. Two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`] };
+      return d.purpose === "password-reset"
+        ? {
+            title: "Sign-in locked after failed codes",
+            lines: [
+              `Too many incorrect codes were entered to reset your password with a link emailed to this address. Two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`,
+              "If this was not you, someone can read your email: secure your mailbox and tell your organisation's admin.",
+            ],
+          }
+        : {
+            title: "Sign-in locked after failed codes",
+            lines: [`Too many incorrect codes were entered after your password. Two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`],
+          };
     case "new-browser-sign-in":
       return {
         title: "New sign-in from a browser you have not used before",
@@ -90,6 +105,23 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
           ...where(d),
         ],
         footer: "Set up a new authenticator on your profile page now. If this was not you, contact your organisation's admin at once.",
+      };
+    case "password-reset":
+      return {
+        title: "Your password was reset",
+        lines: [
+          `The password of your account was reset with a link emailed to this address${d.sentByAdmin ? ` (sent by an admin, ${d.sentByAdmin})` : ""}.`,
+          d.method === "totp"
+            ? "Your authenticator app was confirmed before the new password was chosen."
+            : d.method === "recovery"
+              ? "One of your recovery codes was used before the new password was chosen."
+              : "No second factor was asked for: your account has no authenticator app or recovery codes.",
+          "You were signed out everywhere, remembered browsers were forgotten and sign-ins in progress were stopped. Two-step sign-in is unchanged.",
+          ...where(d),
+        ],
+        footer:
+          "If you did not reset it, someone can read your email: secure your mailbox, then contact your organisation's admin at once so they can " +
+          "deactivate the account and end its sessions.",
       };
   }
 }

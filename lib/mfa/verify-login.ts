@@ -56,8 +56,17 @@ export function triesLeftNote(failures: number) {
 
 type Method = "totp" | "recovery" | "email" | "temp_code";
 
+/**
+ * Whose second factor is checked: a login challenge's user and organisation, or, with `purpose`, the
+ * user of a password-reset link (lib/auth/reset-password.ts). Both use the same budget and replay guard.
+ */
+export type FactorSubject = Pick<LiveChallenge, "user" | "org"> & { purpose?: "password-reset" };
+
+/** What runs in the transaction that used the factor (complete the challenge, or mark the reset verified). */
+export type FactorFinish = (tx: Executor, detail: Record<string, unknown>) => Promise<void>;
+
 /** Reserves one attempt from the shared budget, or refuses with the lockout message. */
-export async function reserveSecondFactorAttempt(db: Db, challenge: LiveChallenge) {
+export async function reserveSecondFactorAttempt(db: Db, challenge: FactorSubject) {
   const reservation = await reserveAttempt(db, keys.mfa(challenge.user.id), MFA_LIMIT);
   if (!reservation.allowed) throw new AppError("rate_limited", LOCKED_MESSAGE(reservation.retryAfterSeconds));
   return reservation.count;
@@ -73,7 +82,7 @@ async function succeed(tx: Executor, challenge: LiveChallenge, method: Method, d
 }
 
 /** Failure: audited; the attempt that reaches the limit is recorded as a lockout and the user is told by email. */
-export async function recordSecondFactorFailure(db: Db, challenge: LiveChallenge, method: Method, attempt: number, meta: RequestMeta) {
+export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject, method: Method, attempt: number, meta: RequestMeta) {
   const { user } = challenge;
   const locked = attempt >= MFA_LIMIT.max;
   await audit(db, {
@@ -81,24 +90,24 @@ export async function recordSecondFactorFailure(db: Db, challenge: LiveChallenge
     event: locked ? "mfa.locked" : "mfa.challenge.failure",
     actorUserId: user.id,
     targetUserId: user.id,
-    detail: { method, attempt },
+    detail: { method, attempt, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
     meta,
   });
-  if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked");
+  if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked", { purpose: challenge.purpose });
 }
 
 /**
  * Records the failure and throws the reply: `wrong` plus the tries left, or, for the failure that
  * reaches the limit, the lockout message (with the limit's own lock time).
  */
-export async function failSecondFactor(db: Db, challenge: LiveChallenge, method: Method, attempt: number, meta: RequestMeta, wrong: string): Promise<never> {
+export async function failSecondFactor(db: Db, challenge: FactorSubject, method: Method, attempt: number, meta: RequestMeta, wrong: string): Promise<never> {
   await recordSecondFactorFailure(db, challenge, method, attempt, meta);
   if (attempt >= MFA_LIMIT.max) throw new AppError("rate_limited", LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
   throw fieldError("code", wrong + triesLeftNote(attempt));
 }
 
 /** A valid TOTP code used before: the reserved attempt is given back (unless it was the locking one). */
-async function replayed(db: Db, challenge: LiveChallenge, attempt: number, meta: RequestMeta): Promise<never> {
+async function replayed(db: Db, challenge: FactorSubject, attempt: number, meta: RequestMeta): Promise<never> {
   if (attempt >= MFA_LIMIT.max) return failSecondFactor(db, challenge, "totp", attempt, meta, REPLAYED_TOTP);
   const { user } = challenge;
   await releaseAttempt(db, keys.mfa(user.id));
@@ -107,29 +116,40 @@ async function replayed(db: Db, challenge: LiveChallenge, attempt: number, meta:
     event: "mfa.challenge.failure",
     actorUserId: user.id,
     targetUserId: user.id,
-    detail: { method: "totp", reason: "replayed", counted: false },
+    detail: { method: "totp", reason: "replayed", counted: false, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
     meta,
   });
   throw fieldError("code", REPLAYED_TOTP + triesLeftNote(attempt - 1));
 }
 
-/** Runs `claim` (the factor-specific single-use check) and the challenge completion in one transaction. */
-export async function completeWithFactor(
-  db: Db,
-  challenge: LiveChallenge,
-  method: Method,
-  meta: RequestMeta,
-  claim: (tx: Executor) => Promise<Record<string, unknown> | null>,
-) {
+type Claim = (tx: Executor) => Promise<Record<string, unknown> | null>;
+
+/** Runs `claim` (the factor-specific single-use check) and `finish` in one transaction. */
+async function withFactor(db: Db, finish: FactorFinish, claim: Claim) {
   return db.transaction(async (tx) => {
     const detail = await claim(tx);
     if (!detail) return null;
-    await succeed(tx, challenge, method, detail, meta);
+    await finish(tx, detail);
     return detail;
   });
 }
 
+/** Runs `claim` (the factor-specific single-use check) and the challenge completion in one transaction. */
+export async function completeWithFactor(db: Db, challenge: LiveChallenge, method: Method, meta: RequestMeta, claim: Claim) {
+  return withFactor(db, (tx, detail) => succeed(tx, challenge, method, detail, meta), claim);
+}
+
 export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z.infer<typeof totpLoginSchema>, meta: RequestMeta) {
+  await checkTotpFactor(db, challenge, input.code, meta, (tx, detail) => succeed(tx, challenge, "totp", detail, meta));
+  return { method: "totp" as const };
+}
+
+/**
+ * A TOTP code for `subject`: the attempt is reserved first, each of their authenticators is tried, and
+ * the matched time step is claimed atomically (replay guard) in the transaction that runs `finish`.
+ * Throws the reply on failure (wrong, reused, locked).
+ */
+export async function checkTotpFactor(db: Db, challenge: FactorSubject, code: string, meta: RequestMeta, finish: FactorFinish) {
   const attempt = await reserveSecondFactorAttempt(db, challenge);
   const factors = isMethodAllowed(challenge.org, "totp")
     ? await db
@@ -141,16 +161,16 @@ export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z
   for (const factor of factors) {
     if (!factor.secretEnc) continue;
     const secret = decrypt(factor.secretEnc);
-    const check = await checkTotp(secret, input.code, { afterTimeStep: factor.lastUsedStep });
+    const check = await checkTotp(secret, code, { afterTimeStep: factor.lastUsedStep });
     if (!check.valid) {
       // Valid for a step already accepted: a replay, not a guess.
       if (factor.lastUsedStep != null) {
-        const any = await checkTotp(secret, input.code);
+        const any = await checkTotp(secret, code);
         if (any.valid && any.timeStep <= factor.lastUsedStep) used = true;
       }
       continue;
     }
-    const done = await completeWithFactor(db, challenge, "totp", meta, async (tx) => {
+    const done = await withFactor(db, finish, async (tx) => {
       // The replay guard: only one request can move last_used_step to this step.
       const claimed = await tx
         .update(mfaFactors)
@@ -159,7 +179,7 @@ export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z
         .returning({ id: mfaFactors.id });
       return claimed.length === 1 ? { factor: factor.name } : null;
     });
-    if (done) return { method: "totp" as const };
+    if (done) return;
     used = true; // another request claimed this step first
   }
   if (used) return replayed(db, challenge, attempt, meta);
@@ -167,18 +187,25 @@ export async function verifyTotpLogin(db: Db, challenge: LiveChallenge, input: z
 }
 
 export async function verifyRecoveryLogin(db: Db, challenge: LiveChallenge, input: z.infer<typeof recoveryLoginSchema>, meta: RequestMeta) {
+  const result = await checkRecoveryCode(db, challenge, input.code, meta, (tx, detail) => succeed(tx, challenge, "recovery", detail, meta));
+  return { method: "recovery" as const, ...result };
+}
+
+/** A recovery code for `subject`: counted first, used once (atomic), `finish` in the same transaction; the owner is emailed. */
+export async function checkRecoveryCode(db: Db, challenge: FactorSubject, code: string, meta: RequestMeta, finish: FactorFinish) {
   const attempt = await reserveSecondFactorAttempt(db, challenge);
   const { user } = challenge;
-  const done = await completeWithFactor(db, challenge, "recovery", meta, async (tx) => {
-    if (!(await consumeRecoveryCode(tx, user.id, input.code))) return null;
+  const purpose = challenge.purpose ? { purpose: challenge.purpose } : {};
+  const done = await withFactor(db, finish, async (tx) => {
+    if (!(await consumeRecoveryCode(tx, user.id, code))) return null;
     const remaining = await remainingRecoveryCodes(tx, user.id);
-    await audit(tx, { orgId: user.orgId, event: "mfa.recovery.used", actorUserId: user.id, targetUserId: user.id, detail: { remaining }, meta });
+    await audit(tx, { orgId: user.orgId, event: "mfa.recovery.used", actorUserId: user.id, targetUserId: user.id, detail: { remaining, ...purpose }, meta });
     return { remaining };
   });
   if (done) {
     const remaining = Number(done.remaining);
-    await notifyUser({ ...user, org: challenge.org }, "recovery-used", { remaining });
-    return { method: "recovery" as const, remaining, low: remaining <= RECOVERY_LOW_WATERMARK };
+    await notifyUser({ ...user, org: challenge.org }, "recovery-used", { remaining, ...purpose });
+    return { remaining, low: remaining <= RECOVERY_LOW_WATERMARK };
   }
   return failSecondFactor(db, challenge, "recovery", attempt, meta, WRONG_RECOVERY);
 }

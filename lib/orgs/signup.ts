@@ -20,14 +20,16 @@ import { sendMail } from "@/lib/mail";
 import { signupExistingAccountEmail, signupLinkEmail } from "@/lib/mail/account-templates";
 import { hashPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
-import { email, name, newPassword } from "@/lib/validation";
+import { email, name, newPassword, passwordNotEmail } from "@/lib/validation";
 
-export const signupSchema = z.object({
-  organization: name,
-  name,
-  email,
-  password: newPassword,
-});
+export const signupSchema = z
+  .object({
+    organization: name,
+    name,
+    email,
+    password: newPassword,
+  })
+  .superRefine(passwordNotEmail());
 
 export const SIGNUP_LINK_HOURS = 24;
 /** Per client address: 10 sign-up requests an hour (25 probes in a row are not all answered). */

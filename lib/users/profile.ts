@@ -10,7 +10,7 @@ import { AppError, fieldError } from "@/lib/errors";
 import { notifyUser } from "@/lib/mfa/notify";
 import { hashPassword, verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
-import { currentPassword, name, newPassword } from "@/lib/validation";
+import { currentPassword, name, newPassword, passwordEmailProblem } from "@/lib/validation";
 
 type Actor = { id: string; orgId: string; sessionId?: string };
 
@@ -51,6 +51,9 @@ export async function confirmPassword(db: Db, actor: Actor, password: string, fi
 
 /** Changes the password; the user's other sessions and remembered devices end; the user is emailed (S25). */
 export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof changePasswordSchema>, meta?: RequestMeta) {
+  const [own] = await db.select({ email: users.email }).from(users).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+  const problem = own && passwordEmailProblem(input.newPassword, own.email);
+  if (problem) throw fieldError("newPassword", problem);
   await confirmPassword(db, actor, input.currentPassword, "currentPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const recipient = await db.transaction(async (tx) => {

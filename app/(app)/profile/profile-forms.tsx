@@ -28,7 +28,7 @@ export function PasswordForm() {
         autoComplete="new-password"
         required
         state={state}
-        hint="8 to 128 characters. A long passphrase is best."
+        hint="8 to 128 characters, not your email address and not a common password. A long passphrase is best."
       />
       <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required state={state} />
       <SubmitButton pendingText="Changing…">Change password</SubmitButton>

@@ -19,7 +19,7 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
         autoComplete="new-password"
         required
         state={state}
-        hint="8 to 128 characters. A long passphrase is best."
+        hint="8 to 128 characters, not your email address and not a common password. A long passphrase is best."
       />
       <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required state={state} />
       <SubmitButton className="w-full" pendingText="Saving…">

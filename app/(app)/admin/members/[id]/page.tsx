@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../../_components/status";
 import { EnforceToggle } from "../enforce-toggle";
 import { ActiveForm, RemoveMfaForm, ResendInvitationForm, RoleForm, UnlockForm } from "./member-forms";
+import { PasswordResetSection } from "./password-reset-section";
 import { TempCodeSection } from "./temp-code-section";
 
 /** The longest of the sign-in locks: what "ends by itself after" promises. */
@@ -147,6 +148,8 @@ export default async function MemberPage({
           <SectionTitle id="role">Role</SectionTitle>
           <RoleForm userId={member.id} role={member.role} />
         </Card>
+
+        <PasswordResetSection member={member} />
 
         <Card>
           <SectionTitle id="access">Access</SectionTitle>
