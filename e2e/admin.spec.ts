@@ -289,3 +289,36 @@ test("Remove 2FA for a member who lost their device: password and reason, member
   expect(notice.text).not.toContain(app.secret);
   await context.close();
 });
+
+test("pending invitations are listed with Resend and Revoke; revoking asks first and ends the link", async ({ page, loginPage, request, adminPage: admin }) => {
+  const email = uniqueEmail("pending");
+  await loginPage.login(DEMO.admin, DEMO_PASSWORD);
+  await admin.addUser({ name: "Penny Pending", email, requireMfa: false });
+  const first = await latestMailTo(request, email);
+  const oldPath = new URL(first.text.match(/https?:\/\/\S+\/invite\/[A-Za-z0-9_-]+/)![0]).pathname;
+
+  await admin.gotoMembers();
+  const item = page.locator(`[data-testid="pending-invitation"][data-email="${email}"]`);
+  await expect(item).toContainText("Penny Pending");
+  await expect(item).toContainText("Link valid until");
+
+  // Resend: a new link, and the old one stops working.
+  await item.getByRole("button", { name: "Resend" }).click();
+  await expect(item.getByText("A new invitation was sent. Earlier links no longer work.")).toBeVisible();
+  await page.goto(oldPath);
+  await expect(page.getByTestId("invitation-invalid")).toBeVisible();
+
+  // Revoke: asks first; "Keep it" changes nothing; confirming removes the invitation.
+  await admin.gotoMembers();
+  await item.getByRole("button", { name: "Revoke", exact: true }).click();
+  await expect(item.getByText(`Revoke the invitation to ${email}? Its links stop working.`)).toBeVisible();
+  await item.getByRole("button", { name: "Keep it" }).click();
+  await expect(item.getByRole("button", { name: "Revoke invitation" })).toHaveCount(0);
+  await item.getByRole("button", { name: "Revoke", exact: true }).click();
+  await item.getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(item).toHaveCount(0);
+  await expect(admin.row(email)).toHaveCount(0);
+  const newest = await latestMailTo(request, email, first.id);
+  await page.goto(new URL(newest.text.match(/https?:\/\/\S+\/invite\/[A-Za-z0-9_-]+/)![0]).pathname);
+  await expect(page.getByTestId("invitation-invalid")).toBeVisible();
+});

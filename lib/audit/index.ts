@@ -27,6 +27,7 @@ export type AuditEventName =
   | "user.password.changed"
   | "admin.user.added"
   | "admin.invitation.resent"
+  | "admin.invitation.revoked"
   | "admin.user.role"
   | "admin.user.deactivated"
   | "admin.user.reactivated"

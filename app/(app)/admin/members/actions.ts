@@ -1,9 +1,9 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { userAction, type UserContext } from "@/lib/action";
+import { appBaseUrl } from "@/lib/app-url";
 import { addMember, addMemberSchema, resendInvitation } from "@/lib/admin/invitations";
 import {
   changeRole,
@@ -17,19 +17,11 @@ import {
   setMfaEnforced,
   unlockMember,
 } from "@/lib/admin/member-actions";
+import { revokeInvitation } from "@/lib/admin/pending-invitations";
 import { getDb } from "@/lib/db/client";
 
 const actorOf = ({ user }: UserContext) => ({ id: user.id, orgId: user.orgId, sessionId: user.sessionId });
 const admin = { role: "admin" as const };
-
-/** Links in emails: NEXTAUTH_URL when configured, else the origin this request came to. */
-async function baseUrl() {
-  if (process.env.NEXTAUTH_URL) return process.env.NEXTAUTH_URL;
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? (/^(localhost|127\.0\.0\.1)(:|$)/.test(host) ? "http" : "https");
-  return `${proto}://${host}`;
-}
 
 function refresh(userId?: string) {
   revalidatePath("/admin", "layout");
@@ -39,7 +31,7 @@ function refresh(userId?: string) {
 export const addMemberAction = userAction(
   addMemberSchema,
   async (input, ctx) => {
-    const result = await addMember(await getDb(), actorOf(ctx), input, { baseUrl: await baseUrl(), meta: ctx.meta });
+    const result = await addMember(await getDb(), actorOf(ctx), input, { baseUrl: await appBaseUrl(), meta: ctx.meta });
     refresh();
     redirect(`/admin/members/${result.userId}?added=${result.emailed ? "1" : "0"}`);
   },
@@ -49,7 +41,7 @@ export const addMemberAction = userAction(
 export const resendInvitationAction = userAction(
   memberSchema,
   async (input, ctx) => {
-    const result = await resendInvitation(await getDb(), actorOf(ctx), input, { baseUrl: await baseUrl(), meta: ctx.meta });
+    const result = await resendInvitation(await getDb(), actorOf(ctx), input, { baseUrl: await appBaseUrl(), meta: ctx.meta });
     refresh(input.userId);
     return result.emailed
       ? { ok: true, message: "A new invitation was sent. Earlier links no longer work." }
@@ -114,6 +106,16 @@ export const setActiveAction = userAction(
     await reactivateMember(db, actorOf(ctx), input, ctx.meta);
     refresh(input.userId);
     return { ok: true, message: "The member was reactivated and can sign in again." };
+  },
+  admin,
+);
+
+export const revokeInvitationAction = userAction(
+  memberSchema,
+  async (input, ctx) => {
+    const { email } = await revokeInvitation(await getDb(), actorOf(ctx), input, ctx.meta);
+    refresh();
+    return { ok: true, message: `The invitation for ${email} was revoked: its links no longer work.` };
   },
   admin,
 );

@@ -3,10 +3,12 @@ import Link from "next/link";
 import { buttonClass, inputClass } from "@/components/styles";
 import { Badge, PageTitle } from "@/components/ui";
 import { listMembers, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members-table";
+import { listPendingInvitations } from "@/lib/admin/pending-invitations";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../_components/status";
 import { EnforceToggle } from "./enforce-toggle";
+import { PendingInvitations } from "./pending-invitations";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -24,7 +26,9 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
   const user = await requireAdmin();
   const params = await searchParams;
   const filter: StatusFilter = STATUS_FILTERS.includes(params.status as StatusFilter) ? (params.status as StatusFilter) : "all";
-  const { members, total } = await listMembers(await getDb(), { id: user.id, orgId: user.orgId }, { filter });
+  const actor = { id: user.id, orgId: user.orgId };
+  const db = await getDb();
+  const [{ members, total }, invitations] = await Promise.all([listMembers(db, actor, { filter }), listPendingInvitations(db, actor)]);
   const exportHref = filter === "all" ? "/admin/members/export" : `/admin/members/export?status=${filter}`;
 
   return (
@@ -114,6 +118,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
           </table>
         </div>
       </section>
+      <PendingInvitations invitations={invitations} />
     </>
   );
 }
