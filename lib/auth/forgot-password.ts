@@ -47,10 +47,13 @@ export async function requestPasswordReset(db: Db, input: z.infer<typeof forgotP
   if (reason || !row) {
     await sendMail({ to: input.email, ...noResetEmail({ reason: reason ?? "unknown" }) });
     // Unknown addresses are recorded without an organisation (no admin sees them) and without the address.
+    // Recorded without an organisation unless the account is deactivated: for an invited member who never
+    // chose a password, their organisation's log would tell whether the address has an account elsewhere.
+    const visible = reason === "deactivated" ? row?.user : null;
     await audit(db, {
-      orgId: row?.user.orgId ?? null,
+      orgId: visible?.orgId ?? null,
       event: "password.reset.requested",
-      targetUserId: row?.user.id ?? null,
+      targetUserId: visible?.id ?? null,
       detail: { reason: REASON_DETAIL[reason ?? "unknown"] },
       meta: ctx.meta,
     });

@@ -22,10 +22,15 @@ export const LOCK_LABEL: Record<LockKind, string> = {
   reauth: "confirming their password while signed in",
 };
 
-type LockUser = { id: string; email: string };
+/**
+ * `passwordHash` null: invited, never signed in. The account-wide password counter is keyed on the typed
+ * address, which anyone can spend; for a member who cannot sign in yet it says nothing about them, and
+ * showing it would tell an admin whether that address has an account elsewhere (S39).
+ */
+type LockUser = { id: string; email: string; passwordHash?: string | null };
 
 function kindOf(key: string, user: LockUser): LockKind | null {
-  if (key === keys.passwordAccount(user.email)) return "password";
+  if (key === keys.passwordAccount(user.email)) return user.passwordHash === null ? null : "password";
   if (key.startsWith(keys.passwordDevicePrefix(user.id))) return "device";
   if (key === keys.mfa(user.id)) return "mfa";
   if (key === keys.reauth(user.id)) return "reauth";

@@ -51,8 +51,9 @@ export async function nextLoginStep(
 }
 
 /** A refused attempt for a known account is audited (`login.locked`); an unknown email leaves no trace. */
-async function auditLocked(db: Db, user: { id: string; orgId: string } | undefined, limit: "account" | "device" | "address", meta: RequestMeta) {
-  if (user) await audit(db, { orgId: user.orgId, event: "login.locked", targetUserId: user.id, detail: { limit }, meta });
+async function auditLocked(db: Db, user: { id: string; orgId: string; passwordHash: string | null } | undefined, limit: "account" | "device" | "address", meta: RequestMeta) {
+  // Only for an account that can sign in: see the login.failure row below.
+  if (user?.passwordHash) await audit(db, { orgId: user.orgId, event: "login.locked", targetUserId: user.id, detail: { limit }, meta });
 }
 
 /** The browser's cookies that the password step reads (both optional, both verified here). */
@@ -96,10 +97,13 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
   if (!row || !ok || row.user.deactivatedAt) {
     // Unknown emails are recorded too (no organisation: no admin sees them): monitoring, and the same
     // work on both paths so the answer takes the same time (S10; measured by `npm run bench`).
+    // A member who never chose a password is recorded like an unknown email: their organisation's log
+    // would otherwise tell its admin whether an added address has an account elsewhere (S39).
+    const visible = row?.user.passwordHash ? row.user : null;
     await audit(db, {
-      orgId: row?.user.orgId ?? null,
+      orgId: visible?.orgId ?? null,
       event: "login.failure",
-      targetUserId: row?.user.id ?? null,
+      targetUserId: visible?.id ?? null,
       detail: { reason: !row ? "unknown_email" : row.user.deactivatedAt ? "deactivated" : !row.user.passwordHash ? "no_password" : "wrong_password" },
       meta,
     });

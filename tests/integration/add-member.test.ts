@@ -16,6 +16,7 @@ import { listAuditEvents } from "@/lib/audit/queries";
 import { ALREADY_MEMBER, INVALID_INVITATION, INVITE_ORG_LIMIT, acceptInvitation, addMember, findInvitation, resendInvitation } from "@/lib/admin/invitations";
 import { exportMembersCsv, getMember, listMembers, type MemberRow } from "@/lib/admin/members-table";
 import { getPolicy } from "@/lib/admin/settings";
+import { requestPasswordReset } from "@/lib/auth/forgot-password";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, memberForm } from "./factories";
 
 const BASE_URL = "http://guardian.test";
@@ -192,5 +193,27 @@ describe("adding an address that has an account in another organisation", () => 
     // Another organisation is not affected.
     const other = await orgWithAdmin();
     expect((await outcome(addMember(db, { id: other.admin.id, orgId: other.org.id }, memberForm({ name: "O", email, role: "agent" }), { baseUrl: BASE_URL }))).ok).toBe(true);
+  });
+});
+
+describe("what the admin's organisation sees after someone tries the added addresses", () => {
+  it("failed sign-ins (to the lock) and reset requests leave the same trace for a fresh address and one with an account elsewhere: none", async () => {
+    const db = await getDb();
+    const w = await world();
+    const fresh = uniqueEmail("fresh");
+    for (const [name, email] of [["Fresh Person", fresh], ["Known Person", w.elsewhere.email]] as const) {
+      await addMember(db, w.actor, memberForm({ name, email, role: "agent" }), { baseUrl: BASE_URL, meta });
+    }
+    const before = (await listAuditEvents(db, w.ours.org.id)).total;
+    for (const email of [fresh, w.elsewhere.email]) {
+      for (let i = 0; i < 11; i++) {
+        await outcome(passwordStep(db, loginSchema.parse({ email, password: `wrong ${i}` }), { ...meta, ip: `203.0.113.${i}-${email}` }));
+      }
+      await requestPasswordReset(db, { email }, { baseUrl: BASE_URL, meta: { ...meta, ip: `198.51.100.9-${email}` } });
+    }
+    // Nothing in our log about either address, and neither member shows as locked out.
+    expect((await listAuditEvents(db, w.ours.org.id)).total).toBe(before);
+    const { members } = await listMembers(db, w.actor);
+    for (const email of [fresh, w.elsewhere.email]) expect(members.find((m) => m.email === email)).toMatchObject({ locked: false, locks: [] });
   });
 });
