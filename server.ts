@@ -48,7 +48,9 @@ const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
   stampClientAddress(req, trust);
   handle(req, res).catch((err) => {
-    console.error(`Failed to handle request for ${req.url}`, err);
+    // The path only, with anything token-like cut out (reset, invitation and sign-up links carry one).
+    const path = (req.url ?? "").split("?")[0]!.replace(/\/[A-Za-z0-9_-]{20,}/g, "/…");
+    console.error(`Failed to handle request for ${path}`, err);
     if (!res.headersSent) res.statusCode = 500;
     res.end("Internal Server Error");
   });

@@ -4,6 +4,7 @@
  * cannot get more tries than the limit: the row lock serialises them and each sees the new count.
  */
 import { and, eq, sql } from "drizzle-orm";
+import ipaddr from "ipaddr.js";
 import type { Executor } from "@/lib/db/client";
 import { attemptCounters } from "@/lib/db/schema";
 
@@ -84,21 +85,34 @@ export function minutesText(seconds: number) {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
+/**
+ * The part of a client address a per-address limit counts: an IPv4 address whole, an IPv6 address by
+ * its /64 (one subscriber's network; anyone holding a /64 could otherwise rotate through 2^64 addresses).
+ */
+export function addressKey(ip: string) {
+  if (!ipaddr.isValid(ip)) return ip;
+  const parsed = ipaddr.parse(ip);
+  if (parsed.kind() !== "ipv6") return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+}
+
 export const keys = {
   passwordAccount: (email: string) => `pw-account:${email.trim().toLowerCase()}`,
   /** One known browser of a user; every key of the user's browsers starts with passwordDevicePrefix. */
   passwordDevice: (userId: string, nonce: string) => `pw-device:${userId}:${nonce}`,
   passwordDevicePrefix: (userId: string) => `pw-device:${userId}:`,
-  passwordIp: (ip: string) => `pw-ip:${ip}`,
+  passwordIp: (ip: string) => `pw-ip:${addressKey(ip)}`,
   mfa: (userId: string) => `mfa:${userId}`,
   /** Re-entering the password while signed in (lib/users/profile.ts confirmPassword). */
   reauth: (userId: string) => `reauth:${userId}`,
-  signupIp: (ip: string) => `signup-ip:${ip}`,
+  signupIp: (ip: string) => `signup-ip:${addressKey(ip)}`,
   signupEmail: (email: string) => `signup-email:${email.trim().toLowerCase()}`,
   inviteOrg: (orgId: string) => `invite-org:${orgId}`,
   /** Password-reset requests (lib/auth/forgot-password.ts). */
   resetEmail: (email: string) => `reset-email:${email.trim().toLowerCase()}`,
-  resetIp: (ip: string) => `reset-ip:${ip}`,
+  resetIp: (ip: string) => `reset-ip:${addressKey(ip)}`,
 };
 
 /** Gives back a reserved attempt that turned out to succeed (for counters that only count failures). */

@@ -138,3 +138,15 @@ describe("the internal client-address header over real HTTP", () => {
     expect(await send("127.0.0.25", forged)).toEqual({ header: "127.0.0.25", raw: 1 });
   });
 });
+
+describe("per-address limits count an IPv6 client by its /64", () => {
+  it("keys an IPv4 address whole, an IPv4-mapped one as IPv4, and every address of one IPv6 /64 alike", async () => {
+    const { addressKey, keys } = await import("@/lib/attempts");
+    expect(addressKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressKey("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressKey("2001:db8:1:2:aaaa::1")).toBe(addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+    expect(addressKey("2001:db8:1:2::1")).not.toBe(addressKey("2001:db8:1:3::1"));
+    expect(keys.passwordIp("2001:db8:1:2:dead:beef::9")).toBe("pw-ip:2001:db8:1:2::/64");
+    expect(addressKey("unknown")).toBe("unknown");
+  });
+});
