@@ -6,7 +6,7 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/config";
 import type { Executor } from "@/lib/db/client";
-import { loginChallenges, organizations, rememberedDevices, sessions, users } from "@/lib/db/schema";
+import { loginChallenges, organizations, passwordResets, rememberedDevices, sessions, users } from "@/lib/db/schema";
 import type { Role } from "@/lib/db/schema";
 
 export type SessionClaims = { uid: string; sid: string; ver: number };
@@ -130,13 +130,19 @@ export async function endPendingLogins(db: Executor, userId: string, keepChallen
 /**
  * The one way to end a user's access: their sessions (all, or all but `keepSessionId`, the session making
  * the change), their remembered browsers and their logins in progress (all, or all but `keepChallengeId`, the
- * login making the change: its session is created after this, under the new session version). Every feature that must end
- * access (password change, factor removal, admin reset, deactivation) calls this, so none forgets a part.
+ * login making the change: its session is created after this, under the new session version) and their unused
+ * password-reset links (a link emailed before the change must not open the account after it). Every feature
+ * that must end access (password change or reset, factor removal, admin reset, deactivation) calls this, so
+ * none forgets a part.
  */
 export async function revokeAccess(db: Executor, userId: string, options: { keepSessionId?: string; keepChallengeId?: string } = {}) {
   if (options.keepSessionId) await revokeOtherSessions(db, userId, options.keepSessionId);
   else await endAllSessions(db, userId);
   await endPendingLogins(db, userId, options.keepChallengeId);
   const devices = await db.delete(rememberedDevices).where(eq(rememberedDevices.userId, userId)).returning({ id: rememberedDevices.id });
+  await db
+    .update(passwordResets)
+    .set({ supersededAt: sql`now()` })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt), isNull(passwordResets.supersededAt)));
   return { rememberedDevices: devices.length };
 }

@@ -7,7 +7,9 @@ import { consumeChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
 import { revokeAccess, validateSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
-import { auditEvents, rememberedDevices, sessions, users } from "@/lib/db/schema";
+import { auditEvents, passwordResets, rememberedDevices, sessions, users } from "@/lib/db/schema";
+import { findResetLink } from "@/lib/auth/reset-links";
+import { sha256 } from "@/lib/crypto";
 import { listActiveSessions, signOutOtherSessions, signOutSession } from "@/lib/users/own-sessions";
 import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
 
@@ -240,16 +242,20 @@ describe("revokeAccess: the one way to end a user's access", () => {
       tokenHash: "x".repeat(64),
       expiresAt: new Date(Date.now() + 86_400_000),
     });
-    return { db, user, first, second, pending };
+    const resetToken = `reset-${user.id}`;
+    await db.insert(passwordResets).values({ userId: user.id, orgId: org.id, tokenHash: sha256(resetToken), expiresAt: new Date(Date.now() + 30 * 60_000) });
+    return { db, user, first, second, pending, resetToken };
   }
 
-  it("keeping the current session: ends the others, remembered browsers and logins in progress", async () => {
-    const { db, user, first, second, pending } = await userWithEverything();
+  it("keeping the current session: ends the others, remembered browsers, logins in progress and reset links", async () => {
+    const { db, user, first, second, pending, resetToken } = await userWithEverything();
+    expect((await findResetLink(db, resetToken)).status).toBe("ok");
     expect(await revokeAccess(db, user.id, { keepSessionId: first.sid })).toEqual({ rememberedDevices: 1 });
     expect(await validateSession(db, first)).not.toBeNull();
     expect(await validateSession(db, second)).toBeNull();
     expect(await consumeChallenge(db, pending, meta)).toBeNull();
     expect(await db.select().from(rememberedDevices).where(eq(rememberedDevices.userId, user.id))).toHaveLength(0);
+    expect((await findResetLink(db, resetToken)).status).toBe("superseded");
   });
 
   it("without a session to keep: every session ends, including tokens whose rows are gone", async () => {
