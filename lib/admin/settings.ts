@@ -86,7 +86,7 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
  * of the organisation (a browser does not record which method remembered it); the audit row counts them.
  * Factors of a method turned off are kept but stop counting everywhere at once (usableFactors).
  */
-export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, meta?: RequestMeta, now = new Date()) {
+export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, meta?: RequestMeta, now = new Date(), locale?: string) {
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
@@ -129,7 +129,7 @@ export async function updatePolicy(db: Db, actor: AdminActor, raw: PolicyInput, 
     }
 
     const members = await memberFactorSummary(tx, current.id);
-    const impact = policyImpact(members, current, { ...input, graceDay: next.require2fa ? input.graceDay : null }, now);
+    const impact = policyImpact(members, current, { ...input, graceDay: next.require2fa ? input.graceDay : null }, now, locale);
     if (impact.lossWarning && !input.confirmMethodOff) {
       throw fieldError("confirmMethodOff", `${impact.lossWarning} Tick the box to confirm.`);
     }
