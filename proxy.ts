@@ -1,5 +1,5 @@
 /**
- * Convenience only: sends signed-out visitors of app pages to the login page. Every page, server
+ * Convenience only: sends signed-out visitors of the app's pages to the login page. Every page, server
  * action and route handler authorises itself (lib/auth/current-user.ts); nothing trusts this file.
  * It also puts the security headers on every response it sees, with a fresh CSP nonce per request
  * (lib/security-headers.ts): Next.js reads the nonce from the request's CSP header for its scripts.
@@ -7,15 +7,19 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { applySecurityHeaders, contentSecurityPolicy, createNonce } from "@/lib/security-headers";
 
-const PUBLIC_PREFIXES = ["/login", "/signup", "/invite", "/forgot-password", "/reset-password", "/api/", "/dev/", "/_next/", "/favicon"];
+/**
+ * The signed-in app's pages: a signed-out visit goes to the login page (and back afterwards). Any
+ * other path is left to the app, so a mistyped URL gets the "Page not found" page (404), not a login.
+ */
+const APP_PREFIXES = ["/security", "/profile", "/admin"];
+const isAppPage = (pathname: string) => pathname === "/" || APP_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce);
-  const isPublic = PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));
   const hasSession = request.cookies.getAll().some((c) => c.name.endsWith("next-auth.session-token"));
-  if (!isPublic && !hasSession) {
+  if (isAppPage(pathname) && !hasSession) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
     url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;

@@ -1,40 +1,37 @@
 "use client";
 import { useActionState } from "react";
 import { CodeField } from "@/components/code-field";
-import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form";
-import { RecoveryCodes } from "@/components/recovery-codes";
+import { Field, FormMessage, SubmitButton, keepTyped } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, DEFAULT_EMAIL_FACTOR_NAME, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE } from "@/lib/mfa/email-shared";
+import { ResendButton, cooldownEnd } from "./resend-code";
 
-export type EmailSendResult = { factorId: string };
+export type EmailSendResult = { factorId: string; resendInSeconds: number };
 export type EmailConfirmResult = { recoveryCodes: string[] | null };
 type SendAction = (prev: ActionState<EmailSendResult> | undefined, input: FormData) => Promise<ActionState<EmailSendResult>>;
 type ConfirmAction = (prev: ActionState<EmailConfirmResult> | undefined, input: FormData) => Promise<ActionState<EmailConfirmResult>>;
 
-type SendState = ActionState<EmailSendResult> & { name?: string; resent?: boolean };
+type SendState = ActionState<EmailSendResult> & { name?: string; resent?: boolean; cooldownUntil?: number | null };
 
 /**
  * Setting up email codes as a second factor: a name, "Send verification code" (to the account's own
- * address), the 6-digit code from the email, then the success screen and, for a first factor, the
- * recovery codes. Used in the profile and, when 2FA is required, during login: the caller passes its
- * server actions (sendAction takes `name`; confirmAction takes `factorId` and `code`).
+ * address), the 6-digit code from the email. Once it is accepted `onConfirmed` gets the result and the
+ * caller shows the success (EnrolmentSuccess). Used in Security › Two-factor and, when 2FA is required,
+ * during login: the caller passes its server actions (sendAction takes `name`; confirmAction takes
+ * `factorId` and `code`).
  */
 export function EmailEnrolment({
   address,
-  orgName,
   sendAction,
   confirmAction,
-  onFinished,
-  finishLabel,
+  onConfirmed,
   suggestApp = false,
 }: {
   /** Where the codes go, as it may be shown here (the full address, or a masked one during login). */
   address: string;
-  orgName: string;
   sendAction: SendAction;
   confirmAction: ConfirmAction;
-  onFinished: () => void;
-  finishLabel: string;
+  onConfirmed: (result: EmailConfirmResult) => void;
   /** Adds "Add an app…" to the note that an app is safer (when the organisation allows apps). */
   suggestApp?: boolean;
 }) {
@@ -42,29 +39,21 @@ export function EmailEnrolment({
   const [sendState, send] = useActionState<SendState, FormData>(async (prev, formData) => {
     const name = String(formData.get("name") ?? prev.name ?? DEFAULT_EMAIL_FACTOR_NAME);
     const result = await sendAction(prev, formData);
-    return { ...result, data: result.data ?? prev.data, name: result.ok ? name : (prev.name ?? name), resent: !!prev.data };
+    const wait = result.ok ? result.data?.resendInSeconds : result.retryAfterSeconds;
+    return {
+      ...result,
+      data: result.data ?? prev.data,
+      name: result.ok ? name : (prev.name ?? name),
+      resent: !!prev.data,
+      cooldownUntil: cooldownEnd(wait) ?? (result.ok ? null : (prev.cooldownUntil ?? null)),
+    };
   }, {});
-  const [state, confirm] = useActionState<ActionState<EmailConfirmResult>, FormData>(confirmAction, {});
+  const [state, confirm] = useActionState<ActionState<EmailConfirmResult>, FormData>(async (prev, formData) => {
+    const result = await confirmAction(prev, formData);
+    if (result.ok) onConfirmed({ recoveryCodes: result.data?.recoveryCodes ?? null });
+    return keepTyped(result, formData, "code");
+  }, {});
   const addressText = <span className="font-medium text-slate-900 dark:text-slate-100">{address}</span>;
-
-  if (state.ok) {
-    const codes = state.data?.recoveryCodes;
-    return (
-      <div className="space-y-6">
-        <div role="status" data-testid="email-success" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
-          <p className="font-semibold">Email codes turned on</p>
-          <p className="text-sm">From now on, signing in can ask for a code sent to {address}.</p>
-        </div>
-        {codes ? (
-          <RecoveryCodes codes={codes} orgName={orgName} onDone={onFinished} doneLabel={finishLabel} />
-        ) : (
-          <button type="button" className={buttonClass()} onClick={onFinished}>
-            {finishLabel}
-          </button>
-        )}
-      </div>
-    );
-  }
 
   const weaker = (
     <p data-testid="email-weaker-note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
@@ -83,7 +72,12 @@ export function EmailEnrolment({
         {weaker}
         <FormMessage state={sendState} />
         <Field label="Name" name="name" defaultValue={sendState.name ?? DEFAULT_EMAIL_FACTOR_NAME} maxLength={60} state={sendState} hint="Shown in your list of second factors." />
-        <SubmitButton pendingText="Sending…">Send verification code</SubmitButton>
+        {/* A code sent moments ago (another tab, a reload) holds the cooldown: counted down here too. */}
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <ResendButton cooldownUntil={sendState.cooldownUntil ?? null} tone="primary">
+            Send verification code
+          </ResendButton>
+        </div>
       </form>
     );
   }
@@ -108,9 +102,7 @@ export function EmailEnrolment({
       <form action={send} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Send a new code">
         <input type="hidden" name="name" value={sendState.name ?? DEFAULT_EMAIL_FACTOR_NAME} />
         <span className="text-slate-600 dark:text-slate-400">No email?</span>
-        <SubmitButton tone="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
+        <ResendButton cooldownUntil={sendState.cooldownUntil ?? null} />
       </form>
     </div>
   );

@@ -1,14 +1,15 @@
 "use client";
 /**
- * A moment shown in the reader's own time zone. The server renders it in UTC (it does not know the
- * reader's zone); once hydrated, the browser shows local time. Same markup either way: <time>.
+ * A moment shown in the reader's own time zone and locale. The server renders it in UTC, en-GB (it
+ * does not know the reader's zone); once hydrated, the browser shows local time in its own format,
+ * the one its date fields use. Same markup either way: <time>.
  */
 import { useSyncExternalStore } from "react";
 
 const subscribe = () => () => {};
 
-export function formatDateTime(date: Date, timeZone?: string) {
-  return new Intl.DateTimeFormat("en-GB", {
+export function formatDateTime(date: Date, timeZone?: string, locale?: string) {
+  return new Intl.DateTimeFormat(locale, {
     day: "numeric",
     month: "short",
     year: "numeric",
@@ -28,7 +29,7 @@ export function LocalTime({ iso, className }: { iso: string; className?: string 
   const date = new Date(iso);
   return (
     <time dateTime={iso} className={className} title={date.toISOString()}>
-      {formatDateTime(date, hydrated ? undefined : "UTC")}
+      {hydrated ? formatDateTime(date) : formatDateTime(date, "UTC", "en-GB")}
     </time>
   );
 }

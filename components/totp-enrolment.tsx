@@ -1,57 +1,39 @@
 "use client";
 import { QRCodeSVG } from "qrcode.react";
-import { useActionState, useState } from "react";
+import { useActionState, useRef } from "react";
 import { CodeField } from "@/components/code-field";
-import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form";
-import { RecoveryCodes } from "@/components/recovery-codes";
+import { Field, FormMessage, SubmitButton, buttonClass, keepTyped } from "@/components/form";
 import type { ActionState } from "@/lib/action";
+import { selectContents, useCopy } from "./use-copy";
 
 export type ConfirmResult = { recoveryCodes: string[] | null };
 type ConfirmAction = (prev: ActionState<ConfirmResult> | undefined, input: FormData) => Promise<ActionState<ConfirmResult>>;
 
 /**
- * Adding an authenticator app: QR code (or setup key), a name, the first code. Used in the profile
- * and, when 2FA is required, during login. `onFinished` runs after the success screen (and codes).
+ * Adding an authenticator app: QR code (or setup key), a name, the first code. Used in Security › Two-factor
+ * and, when 2FA is required, during login. Once the code is accepted `onConfirmed` gets the result and
+ * the caller shows the success (a dialog in Security, the whole card during login: EnrolmentSuccess).
  */
 export function TotpEnrolment({
   factorId,
   uri,
   formattedSecret,
-  orgName,
   confirmAction,
-  onFinished,
-  finishLabel,
+  onConfirmed,
 }: {
   factorId: string;
   uri: string;
   formattedSecret: string;
-  orgName: string;
   confirmAction: ConfirmAction;
-  onFinished: () => void;
-  finishLabel: string;
+  onConfirmed: (result: ConfirmResult) => void;
 }) {
-  const [state, action] = useActionState<ActionState<ConfirmResult>, FormData>(confirmAction, {});
-  const [copied, setCopied] = useState(false);
-  const [codesSaved, setCodesSaved] = useState(false);
-
-  if (state.ok) {
-    const codes = state.data?.recoveryCodes;
-    return (
-      <div className="space-y-6">
-        <div role="status" data-testid="totp-success" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
-          <p className="font-semibold">Authenticator app added</p>
-          <p className="text-sm">From now on, signing in asks for a code from this app.</p>
-        </div>
-        {codes && !codesSaved ? (
-          <RecoveryCodes codes={codes} orgName={orgName} onDone={() => (setCodesSaved(true), onFinished())} doneLabel={finishLabel} />
-        ) : (
-          <button type="button" className={buttonClass()} onClick={onFinished}>
-            {finishLabel}
-          </button>
-        )}
-      </div>
-    );
-  }
+  const [state, action] = useActionState<ActionState<ConfirmResult>, FormData>(async (prev, formData) => {
+    const result = await confirmAction(prev, formData);
+    if (result.ok) onConfirmed({ recoveryCodes: result.data?.recoveryCodes ?? null });
+    return keepTyped(result, formData, "code");
+  }, {});
+  const keyRef = useRef<HTMLElement>(null);
+  const [copied, copy] = useCopy(formattedSecret.replace(/\s/g, ""), () => selectContents(keyRef.current));
 
   return (
     <div className="grid gap-8 md:grid-cols-[auto_1fr]">
@@ -66,20 +48,16 @@ export function TotpEnrolment({
         <li>
           <p className="font-medium">Can&apos;t scan it? Enter this setup key instead</p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wider dark:bg-slate-800">
+            <code ref={keyRef} data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wider dark:bg-slate-800">
               {formattedSecret}
             </code>
-            <button
-              type="button"
-              className={buttonClass("secondary")}
-              onClick={async () => {
-                await navigator.clipboard?.writeText(formattedSecret.replace(/\s/g, "")).catch(() => undefined);
-                setCopied(true);
-              }}
-            >
-              {copied ? "Copied" : "Copy key"}
+            <button type="button" className={buttonClass("secondary")} onClick={copy}>
+              {copied === "copied" ? "Copied" : "Copy key"}
             </button>
           </div>
+          <p role="status" className="mt-1 text-xs text-amber-800 empty:hidden dark:text-amber-300">
+            {copied === "failed" && "Could not copy to the clipboard: the key is selected, press Ctrl+C (⌘C on a Mac)."}
+          </p>
           <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Time-based, 6 digits, every 30 seconds.</p>
         </li>
       </ol>

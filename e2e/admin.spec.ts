@@ -169,9 +169,11 @@ test("the demo admin sees who is affected before requiring 2FA, and is asked to 
   );
   await expect(page.getByText("Set up your own 2FA first")).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/admin-settings-preview.png", fullPage: true });
-  await page.getByRole("button", { name: "Save settings" }).click();
-  await expect(page.getByTestId("form-error")).toContainText("Set up two-factor authentication on your own account before requiring it");
-  await expect(page.getByTestId("setup-2fa-link")).toHaveAttribute("href", "/profile");
+  // Save is not offered until their own 2FA is on, and says why; "Set up my 2FA now" is the way on.
+  const save = page.getByRole("button", { name: "Save settings" });
+  await expect(save).toBeDisabled();
+  await expect(save).toHaveAccessibleDescription(/Saving needs your own two-factor authentication first/);
+  await expect(page.getByRole("link", { name: "Set up my 2FA now" })).toBeVisible();
   // Nothing was saved.
   await page.goto("/admin");
   await expect(page.getByTestId("policy-requirement")).toHaveText("Optional: members choose whether to set up 2FA.");
@@ -184,8 +186,8 @@ test("an admin with 2FA requires it for everyone with a grace date; members show
   const members = [uniqueEmail("m1"), uniqueEmail("m2")];
   for (const [i, email] of members.entries()) await admin.addUser({ name: `Member ${i + 1}`, email, requireMfa: false });
 
-  // The admin sets up an authenticator app on their profile (the TOTP feature).
-  await page.goto("/profile");
+  // The admin sets up an authenticator app in Security (the TOTP feature).
+  await page.goto("/security/two-factor");
   await page.getByRole("link", { name: "Add authenticator app" }).click();
   const app = new Authenticator(await page.getByTestId("totp-secret").innerText());
   const form = page.getByRole("form", { name: "Confirm authenticator app" });
@@ -253,7 +255,7 @@ test("Remove 2FA for a member who lost their device: password and reason, member
   await member.getByLabel("Password").fill("lou's long passphrase");
   await member.getByRole("button", { name: "Sign in" }).click();
   await expect(member.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await member.goto("/profile");
+  await member.goto("/security/two-factor");
   await member.getByRole("link", { name: "Add authenticator app" }).click();
   const app = new Authenticator(await member.getByTestId("totp-secret").innerText());
   const form = member.getByRole("form", { name: "Confirm authenticator app" });

@@ -62,7 +62,7 @@ test("the login history and the admin audit log show the connection's address, n
   });
   expect(outcome(body)).toBe("wrong");
 
-  await page.goto("/profile");
+  await page.goto("/security/login-history");
   const history = page.getByTestId("login-history-row");
   await expect(history).toHaveCount(2);
   await expect(history.nth(0)).toContainText("Failed");

@@ -1,11 +1,15 @@
-/** Fixtures shared by every e2e test: page objects and seeded accounts. */
+/** Fixtures shared by every e2e test: page objects and seeded accounts; the testers' helpers re-exported. */
 import { test as base, expect, type Page } from "@playwright/test";
 import { latestMail, linkFrom } from "./helpers/mailbox";
 import { RawActions, freshLoopbackAddress } from "./helpers/raw-actions";
 import { AdminPage } from "./pages/admin";
 import { LoginPage } from "./pages/login-page";
 import { ProfilePage } from "./pages/profile-page";
+import { SecurityPage } from "./pages/security-page";
 import { TwoFactorPage } from "./pages/two-factor";
+
+export { codeFrom, latestCode, latestMail, mailCursor, type DevMail, type MailQuery } from "./helpers/mailbox";
+export { Authenticator, totpCode } from "./helpers/totp";
 
 export const DEMO_PASSWORD = "acme-demo-password";
 export const DEMO = {
@@ -13,12 +17,13 @@ export const DEMO = {
   agents: ["agent1@acme.test", "agent2@acme.test", "agent3@acme.test", "agent4@acme.test", "agent5@acme.test"],
 };
 
-type Fixtures = { loginPage: LoginPage; profilePage: ProfilePage; twoFactor: TwoFactorPage; adminPage: AdminPage };
+type Fixtures = { loginPage: LoginPage; profilePage: ProfilePage; twoFactor: TwoFactorPage; security: SecurityPage; adminPage: AdminPage };
 
 export const test = base.extend<Fixtures>({
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
   profilePage: async ({ page }, provide) => provide(new ProfilePage(page)),
   twoFactor: async ({ page }, provide) => provide(new TwoFactorPage(page)),
+  security: async ({ page }, provide) => provide(new SecurityPage(page)),
   adminPage: async ({ page }, provide) => provide(new AdminPage(page)),
 });
 

@@ -62,10 +62,10 @@ test("the demo admin logs in and sees name, organisation and role", async ({ pag
 });
 
 test("a signed-out visit to a protected page lands on the login page, then returns there", async ({ page, loginPage }) => {
-  await page.goto("/profile");
-  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fprofile/);
+  await page.goto("/security/sessions");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsecurity%2Fsessions/);
   await loginPage.submitPassword(DEMO.agents[3]!, DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(/\/security\/sessions$/);
 });
 
 test("a user changes their name and password on the profile page", async ({ page, loginPage, profilePage }) => {

@@ -60,8 +60,8 @@ test("an agent added with Require 2FA must enrol by QR code at first login, then
   await member.getByRole("button", { name: "Continue" }).click();
   await expect(member.getByTestId("home-name")).toHaveText("Quinn Required");
 
-  // Enforced by the admin: the profile offers no way to turn 2FA off.
-  await member.goto("/profile");
+  // Enforced by the admin: Security › Two-factor offers no way to turn 2FA off.
+  await member.goto("/security/two-factor");
   await expect(member.getByTestId("mfa-required-note")).toContainText("Your administrator requires two-factor authentication");
   await expect(member.getByText("Turn off two-factor authentication")).toHaveCount(0);
   const twoFactor = new TwoFactorPage(member);
@@ -92,7 +92,7 @@ test("the admin enforces 2FA on an existing agent, who must set it up at the nex
 
   // Still signed in: the app now offers nothing but enrolment.
   await member.goto("/");
-  await expect(member).toHaveURL(/\/profile\?setup=required/);
+  await expect(member).toHaveURL(/\/security\/two-factor\?setup=required/);
   await expect(member.getByText("Set up two-factor authentication to continue")).toBeVisible();
 
   await signOut(member);
@@ -134,10 +134,11 @@ test("with 2FA required for everyone and a grace date, an agent skips; once the 
 
   // That session now gets enrolment only, on its very next request, like an enforced member's.
   await member.goto("/");
-  await expect(member).toHaveURL(/\/profile\?setup=required/);
+  await expect(member).toHaveURL(/\/security\/two-factor\?setup=required/);
   await expect(member.getByText("Set up two-factor authentication to continue")).toBeVisible();
   await expect(member.getByTestId("grace-banner")).toHaveCount(0);
   // Server actions refuse it too (changing the name is not part of enrolment).
+  await member.goto("/security/account");
   const nameForm = member.getByRole("form", { name: "Your name" });
   await nameForm.getByLabel("Name", { exact: true }).fill("Sam Renamed");
   await nameForm.getByRole("button", { name: "Save name" }).click();

@@ -22,7 +22,7 @@ test("a remembered browser skips the second factor (not the password) until it i
   await loginPage.submitPassword(email, password);
   await expect(page.getByTestId("home-name")).toBeVisible();
 
-  await page.goto("/profile");
+  await page.goto("/security/sessions");
   const device = page.getByTestId("remembered-device");
   await expect(device).toHaveCount(1);
   await page.screenshot({ path: "e2e/screenshots/remembered-devices.png", fullPage: true });

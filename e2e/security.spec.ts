@@ -80,7 +80,7 @@ test.describe("security headers", () => {
 
   test("signed-in pages are not stored either", async ({ page, loginPage }) => {
     await loginPage.login(DEMO.agents[0]!, DEMO_PASSWORD);
-    for (const path of ["/", "/profile"]) {
+    for (const path of ["/", "/security/account"]) {
       const response = await page.request.get(path, { maxRedirects: 0 });
       expect(response.status()).toBe(200);
       expect(await response.text()).toContain("Sign out");
@@ -92,8 +92,8 @@ test.describe("security headers", () => {
     const problems = watchViolations(page);
     await loginPage.login(DEMO.admin, DEMO_PASSWORD);
     await expect(page.getByTestId("home-name")).toHaveText("Ada Admin");
-    await page.getByRole("link", { name: "Profile", exact: true }).click();
-    await expect(page.getByRole("heading", { name: "Profile", exact: true })).toBeVisible();
+    await page.getByRole("link", { name: "Security", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
     await page.goto("/admin/audit");
     await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
     await loginPage.logout();
@@ -196,12 +196,12 @@ test.describe("authorisation never relies on the proxy (S5, S1)", () => {
 
 test("a server action replayed with a foreign Origin, or without a session, is refused and changes nothing (S23, S5)", async ({ page, request }) => {
   await signUp(page, { name: "Real Name", org: "Origin Org" });
-  await page.goto("/profile");
+  await page.goto("/security/account");
 
   // Capture a real submission of the name form (its Next-Action id and body, naming "Evil Name"),
   // and let the browser send "Checked Name" instead.
   let captured: { headers: Record<string, string>; body: Buffer } | undefined;
-  await page.route("**/profile", async (route) => {
+  await page.route("**/security/account", async (route) => {
     const request = route.request();
     if (request.method() !== "POST" || !request.headers()["next-action"]) return route.continue();
     captured = { headers: await request.allHeaders(), body: request.postDataBuffer()! };
@@ -219,7 +219,7 @@ test("a server action replayed with a foreign Origin, or without a session, is r
     const headers = Object.fromEntries(
       Object.entries(captured!.headers).filter(([k]) => !["host", "content-length", "cookie", "origin", "referer"].includes(k) && !k.startsWith(":")),
     );
-    return page.request.post("/profile", { headers: { ...headers, origin, referer: `${origin}/` }, data: captured!.body, maxRedirects: 0 });
+    return page.request.post("/security/account", { headers: { ...headers, origin, referer: `${origin}/` }, data: captured!.body, maxRedirects: 0 });
   };
 
   const foreign = await replay("https://evil.example");
@@ -232,7 +232,7 @@ test("a server action replayed with a foreign Origin, or without a session, is r
   // authorises itself and refuses.
   const url = new URL(page.url());
   const headers = Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => !["host", "content-length", "cookie"].includes(k) && !k.startsWith(":")));
-  const anonymous = await request.post("/profile", { headers: { ...headers, origin: url.origin, cookie: "next-auth.session-token=forged" }, data: captured!.body, maxRedirects: 0 });
+  const anonymous = await request.post("/security/account", { headers: { ...headers, origin: url.origin, cookie: "next-auth.session-token=forged" }, data: captured!.body, maxRedirects: 0 });
   expect(await anonymous.text()).toContain("Your session has ended. Please sign in again.");
   await page.reload();
   await expect(page.getByTestId("whoami")).toHaveText("Checked Name · Origin Org");
@@ -253,15 +253,10 @@ test("sign out of all other sessions: the other browser is bounced to the login 
   await otherLogin.submitPassword(email, "not my password");
   await expect(otherLogin.formError()).toHaveText("Incorrect email or password.");
   await otherLogin.login(email, password);
-  await other.goto("/profile");
-  await expect(other.getByRole("heading", { name: "Profile", exact: true })).toBeVisible();
+  await other.goto("/security/account");
+  await expect(other.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
 
-  await page.goto("/profile");
-  const sessions = page.getByTestId("session-item");
-  await expect(sessions).toHaveCount(2);
-  await expect(page.getByTestId("this-browser")).toHaveCount(1);
-  await expect(sessions.first()).toContainText("This browser");
-  await expect(sessions.first()).toContainText(/Chrome/);
+  await page.goto("/security/login-history");
   // Login history, newest first: the other browser's sign-in, its failure, the sign-in at sign-up.
   const history = page.getByTestId("login-history-row");
   await expect(history).toHaveCount(3);
@@ -270,14 +265,21 @@ test("sign out of all other sessions: the other browser is bounced to the login 
   await expect(history.nth(1)).toContainText("Failed");
   await expect(history.nth(1)).toContainText(/Chrome.* on /);
   await expect(history.nth(2)).toContainText("Signed in");
-  await page.getByRole("heading", { name: "Where you are signed in" }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${SHOTS}/profile-sessions-history.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/security-login-history.png`, fullPage: true });
+
+  await page.goto("/security/sessions");
+  const sessions = page.getByTestId("session-item");
+  await expect(sessions).toHaveCount(2);
+  await expect(page.getByTestId("this-browser")).toHaveCount(1);
+  await expect(sessions.first()).toContainText("This browser");
+  await expect(sessions.first()).toContainText(/Chrome/);
+  await page.screenshot({ path: `${SHOTS}/security-sessions.png`, fullPage: true });
 
   await page.getByRole("button", { name: "Sign out of all other sessions" }).click();
   await expect(page.getByText("Signed out of 1 other session.")).toBeVisible();
   await expect(sessions).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Sign out of all other sessions" })).toBeDisabled();
-  await page.screenshot({ path: `${SHOTS}/profile-sessions-after.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/security-sessions-after.png`, fullPage: true });
 
   // The other browser still holds its cookie; the server refuses it on the next navigation.
   await other.getByRole("link", { name: "Home" }).click();

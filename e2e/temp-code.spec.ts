@@ -82,7 +82,7 @@ test("an agent who lost their phone signs in with a temporary code from the admi
   await member.screenshot({ path: "e2e/screenshots/temp-code-login.png", fullPage: true });
   await codeForm.getByLabel("Temporary access code").fill(` ${code.toLowerCase().replace(/-/g, " ")} `);
   await codeForm.getByRole("button", { name: "Verify temporary code" }).click();
-  await expect(member).toHaveURL(/\/profile\?notice=temp-code#two-factor$/);
+  await expect(member).toHaveURL(/\/security\/two-factor\?notice=temp-code$/);
   await expect(member.getByTestId("temp-code-notice")).toContainText("Add a new authenticator app below, then remove the one you lost.");
   await member.screenshot({ path: "e2e/screenshots/temp-code-landing.png", fullPage: true });
   const used = await latestMail(request, memberEmail, { after: cursor, subject: "A temporary access code was used" });

@@ -37,9 +37,9 @@ test("a user enrols an authenticator app, signs in with codes and a recovery cod
   await page.getByRole("link", { name: "Download .txt" }).click();
   expect((await download).suggestedFilename()).toBe("recovery-codes.txt");
   await page.screenshot({ path: "e2e/screenshots/totp-recovery-codes.png", fullPage: true });
-  await expect(page.getByRole("button", { name: "Back to profile" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Done" })).toBeDisabled();
   await page.getByLabel("I have saved these recovery codes").check();
-  await page.getByRole("button", { name: "Back to profile" }).click();
+  await page.getByRole("button", { name: "Done" }).click();
   await expect(twoFactor.factorRow("Pixel phone")).toBeVisible();
   await expect(page.getByTestId("mfa-status")).toHaveText("On");
   await page.screenshot({ path: "e2e/screenshots/profile-2fa-on.png", fullPage: true });
@@ -69,7 +69,7 @@ test("a user enrols an authenticator app, signs in with codes and a recovery cod
   await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
 
   // Regenerate recovery codes (password required).
-  await page.goto("/profile");
+  await page.goto("/security/two-factor");
   await expect(page.getByTestId("recovery-remaining")).toContainText("9 of 10");
   await page.getByText("Generate new recovery codes").click();
   const regen = page.getByRole("form", { name: "Generate new recovery codes" });

@@ -26,6 +26,8 @@ export type ActionState<T = undefined> = {
   /** What to show when `ok` is false; screens branch on `code`, never on this text. */
   error?: string;
   code?: ErrorCode;
+  /** With some refusals ("ask again in 30 seconds"): when the screen may offer the action again. */
+  retryAfterSeconds?: number;
   fieldErrors?: FieldErrors;
   /** Non-secret fields as submitted, so a form can show them again after an error. */
   values?: Record<string, string>;
@@ -66,7 +68,8 @@ async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionSt
     if (error instanceof AppError) {
       // With field errors the message is shown beside the field; the form only points at it.
       const message = error.fieldErrors ? "Please correct the highlighted fields." : error.message;
-      return { ok: false, code: error.code, error: message, fieldErrors: error.fieldErrors, values };
+      const retry = error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+      return { ok: false, code: error.code, error: message, ...retry, fieldErrors: error.fieldErrors, values };
     }
     if (isDatabaseUnavailable(error)) {
       console.error("[action] database unavailable");

@@ -26,6 +26,9 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export class AppError extends Error {
+  /** For "try again later" refusals the screen can count down (e.g. the email-code resend cooldown). */
+  retryAfterSeconds?: number;
+
   constructor(
     public code: ErrorCode,
     message: string,

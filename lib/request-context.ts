@@ -1,6 +1,7 @@
 /** Who is asking: client address and user agent, read from the request headers. */
 import { headers } from "next/headers";
 import { CLIENT_ADDRESS_HEADER, behindClientAddressServer } from "@/lib/client-address";
+import { pickLocale } from "@/lib/locale";
 
 export type RequestMeta = { ip: string; userAgent: string };
 
@@ -19,4 +20,9 @@ export function metaFromHeaders(h: Headers): RequestMeta {
 
 export async function requestMeta(): Promise<RequestMeta> {
   return metaFromHeaders(await headers());
+}
+
+/** The locale dates are written in for this request (the browser's first language; lib/locale.ts). */
+export async function requestLocale(): Promise<string> {
+  return pickLocale((await headers()).get("accept-language"));
 }

@@ -1,3 +1,4 @@
+import Image from "next/image";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ServiceUnavailable } from "@/components/service-unavailable";
@@ -5,17 +6,19 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { PRODUCT_NAME } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/db/client";
-import { daysUntil, formatGraceDay, lastGraceDay } from "@/lib/mfa/policy";
+import { formatGraceDay, graceDaysLeft, lastGraceDay } from "@/lib/mfa/policy";
+import { requestLocale } from "@/lib/request-context";
+import { AppMenu, MainNav, type NavLinkItem } from "./_components/header";
 
-/** During the grace period: a countdown to the day after which setting up 2FA can no longer be skipped. */
-function GraceBanner({ until }: { until: Date }) {
-  const days = daysUntil(until);
+/** During the grace period: the days left to set up 2FA, agreeing with the last day shown. */
+function GraceBanner({ until, locale }: { until: Date; locale: string }) {
+  const days = graceDaysLeft(until);
+  const left = days === 0 ? "Today is the last day" : `${days} day${days === 1 ? "" : "s"} left`;
   return (
     <div role="status" data-testid="grace-banner" className="border-b border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
       <p className="mx-auto max-w-5xl px-4 py-2 text-sm">
-        Your organisation requires two-factor authentication. {days <= 1 ? "Today is the last day" : `${days} days left`} to set it up (until{" "}
-        {formatGraceDay(lastGraceDay(until))}).{" "}
-        <Link href="/profile#two-factor" className="font-semibold underline">
+        Your organisation requires two-factor authentication. {left} to set it up (until {formatGraceDay(lastGraceDay(until), new Date(), locale)}).{" "}
+        <Link href="/security/two-factor" className="font-semibold underline">
           Set it up now
         </Link>
       </p>
@@ -34,40 +37,29 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     throw error;
   }
   if (!user) redirect("/login");
-  const links = [
-    { href: "/", label: "Home" },
-    { href: "/profile", label: "Profile" },
-    ...(user.role === "admin" ? [{ href: "/admin", label: "Organisation" }] : []),
+  const links: NavLinkItem[] = [
+    { href: "/", label: "Home", section: "/" },
+    { href: "/security/account", label: "Security", section: "/security" },
+    ...(user.role === "admin" ? [{ href: "/admin", label: "Organisation", section: "/admin" }] : []),
   ];
   return (
     <div className="min-h-screen">
-      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <div className="flex items-center gap-6">
-            <Link href="/" className="font-semibold">
+      <header className="relative border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="mx-auto flex max-w-5xl items-center justify-between gap-3 px-4 py-3">
+          <div className="flex min-w-0 items-center gap-6">
+            <Link href="/" className="flex shrink-0 items-center gap-2 font-semibold">
+              <Image src="/logo.svg" alt="" width={24} height={24} />
               {PRODUCT_NAME}
             </Link>
-            <nav aria-label="Main" className="flex gap-1">
-              {links.map((l) => (
-                <Link
-                  key={l.href}
-                  href={l.href}
-                  className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
-                >
-                  {l.label}
-                </Link>
-              ))}
-            </nav>
+            <MainNav links={links} />
           </div>
-          <div className="flex items-center gap-3 text-sm">
-            <span className="hidden text-slate-600 sm:inline dark:text-slate-400" data-testid="whoami">
-              {user.name} · {user.org.name}
-            </span>
-            <SignOutButton />
+          <div className="flex min-w-0 items-center gap-1">
+            <AppMenu links={links} name={user.name} orgName={user.org.name} />
+            <SignOutButton className="hidden md:block" />
           </div>
         </div>
       </header>
-      {user.enrolBy && <GraceBanner until={user.enrolBy} />}
+      {user.enrolBy && <GraceBanner until={user.enrolBy} locale={await requestLocale()} />}
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
     </div>
   );

@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { E2E_LOCALE } from "../locale";
 
 /** The organisation admin screens: members table, add user, member page, 2FA policy. */
 export class AdminPage {
@@ -41,11 +42,11 @@ export class AdminPage {
   }
 }
 
-/** YYYY-MM-DD (UTC) `days` from now, and how the app writes it ("1 Dec"). */
-export function dayFromNow(days: number) {
+/** YYYY-MM-DD (UTC) `days` from now, and how the app writes it in the browser's locale ("1 Dec" in en-GB, "Dec 1" in en-US). */
+export function dayFromNow(days: number, locale: string = E2E_LOCALE) {
   const d = new Date(Date.now() + days * 24 * 3600 * 1000);
   const iso = d.toISOString().slice(0, 10);
   const sameYear = d.getUTCFullYear() === new Date().getUTCFullYear();
-  const label = d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: "UTC" });
+  const label = d.toLocaleDateString(locale, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: "UTC" });
   return { iso, label };
 }

@@ -1,11 +1,12 @@
 import { expect, type Page } from "@playwright/test";
 
+/** Security › Account (the old profile page's name and password forms). */
 export class ProfilePage {
   constructor(readonly page: Page) {}
 
   async goto() {
-    await this.page.goto("/profile");
-    await expect(this.page.getByRole("heading", { name: "Profile", exact: true })).toBeVisible();
+    await this.page.goto("/security/account");
+    await expect(this.page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
   }
 
   async changeName(name: string) {

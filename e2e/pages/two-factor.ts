@@ -2,12 +2,12 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { latestCode, mailCursor } from "../helpers/mailbox";
 import { Authenticator } from "../helpers/totp";
 
-/** The profile's two-factor section, the enrolment screen and the login's 2FA screen. */
+/** Security › Two-factor, the enrolment screens (and their success dialog) and the login's 2FA screen. */
 export class TwoFactorPage {
   constructor(readonly page: Page) {}
 
   async openEnrolment() {
-    await this.page.goto("/profile");
+    await this.page.goto("/security/two-factor");
     await this.page.getByRole("link", { name: "Add authenticator app" }).click();
     await expect(this.page.getByRole("heading", { name: "Add authenticator app" })).toBeVisible();
   }
@@ -26,12 +26,18 @@ export class TwoFactorPage {
     return { app, recoveryCodes };
   }
 
-  /** After enrolment: confirm the codes are saved and return to the profile. */
+  /** The success dialog shown once a method is on (recovery codes inside for the first one). */
+  successDialog() {
+    return this.page.getByRole("dialog", { name: "Two-factor authentication is on" });
+  }
+
+  /** After enrolment: confirm the codes are saved and close the success dialog ("Done"): back on Security › Two-factor. */
   async finishEnrolment() {
-    const saved = this.page.getByLabel("I have saved these recovery codes");
+    const dialog = this.successDialog();
+    const saved = dialog.getByLabel("I have saved these recovery codes");
     if (await saved.isVisible()) await saved.check();
-    await this.page.getByRole("button", { name: "Back to profile" }).click();
-    await expect(this.page.getByRole("heading", { name: "Profile", exact: true })).toBeVisible();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(this.page.getByRole("heading", { level: 1, name: "Two-factor authentication" })).toBeVisible();
   }
 
   /** On the login's 2FA screen. */
@@ -50,7 +56,7 @@ export class TwoFactorPage {
   // --- Email codes -------------------------------------------------------------------------------
 
   async openEmailEnrolment() {
-    await this.page.goto("/profile");
+    await this.page.goto("/security/two-factor");
     await this.page.getByRole("link", { name: "Set up email authentication" }).click();
     await expect(this.page.getByRole("heading", { name: "Set up email authentication" })).toBeVisible();
   }

@@ -22,6 +22,8 @@ export function policyImpact(
   current: Pick<PolicyOrg, "allowTotp" | "allowEmail">,
   draft: PolicyDraft,
   now = new Date(),
+  /** How the grace day is written (the reader's locale, lib/locale.ts). */
+  locale?: string,
 ) {
   const without2fa = members.filter((m) => !usable(m, draft));
   /** Members who have 2FA now and would have none: they rely on a method being turned off. */
@@ -38,7 +40,7 @@ export function policyImpact(
   } else if (n === 0) {
     summary = "Everyone has set up 2FA already: nobody will be interrupted.";
   } else if (draft.graceDay) {
-    summary = `${who}; they will be asked at their next login, after ${formatGraceDay(draft.graceDay, now)} they cannot skip.`;
+    summary = `${who}; they will be asked at their next login, after ${formatGraceDay(draft.graceDay, now, locale)} they cannot skip.`;
   } else {
     summary = `${who}; they must set it up at their next login before they can continue.`;
   }

@@ -95,7 +95,7 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
  * Turning temporary access codes off revokes every live code of the organisation; a lower maximum
  * validity shortens the live codes to it (each counted in the audit row, each ended code audited too).
  */
-export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, meta?: RequestMeta, now = new Date()) {
+export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, meta?: RequestMeta, now = new Date(), locale?: string) {
   return db.transaction(async (tx) => {
     const { org: current } = await assertAdmin(tx, actor);
     // Serialise policy changes of one organisation.
@@ -132,7 +132,7 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
     }
 
     const members = await memberFactorSummary(tx, current.id);
-    const impact = policyImpact(members, current, { ...input, graceDay: next.require2fa ? input.graceDay : null }, now);
+    const impact = policyImpact(members, current, { ...input, graceDay: next.require2fa ? input.graceDay : null }, now, locale);
     if (impact.lossWarning && !input.confirmMethodOff) {
       throw fieldError("confirmMethodOff", `${impact.lossWarning} Tick the box to confirm.`);
     }

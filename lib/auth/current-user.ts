@@ -23,16 +23,16 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   return { ...user, ...(await mfaAccess(db, user)) };
 });
 
-export const ENROL_PATH = "/profile";
+export const ENROL_PATH = "/security/two-factor";
 
 /**
  * For pages: the user, or a redirect to the login page. A user who must set up 2FA first (S31) is sent
- * to the profile's two-factor section unless the page is part of enrolment (`enrolment: true`).
+ * to Security › Two-factor unless the page is part of enrolment (`enrolment: true`).
  */
 export async function requireUser(options: { enrolment?: boolean } = {}): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
-  if (user.mustEnrol && !options.enrolment) redirect(`${ENROL_PATH}?setup=required#two-factor`);
+  if (user.mustEnrol && !options.enrolment) redirect(`${ENROL_PATH}?setup=required`);
   return user;
 }
 

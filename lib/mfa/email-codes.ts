@@ -38,9 +38,10 @@ export const cooldownMessage = (seconds: number) =>
 
 /** Refused because a code was sent less than 30 seconds ago; carries the seconds left. */
 export class EmailCooldownError extends AppError {
-  constructor(public retryAfterSeconds: number) {
-    super("rate_limited", cooldownMessage(retryAfterSeconds));
+  constructor(seconds: number) {
+    super("rate_limited", cooldownMessage(seconds));
     this.name = "EmailCooldownError";
+    this.retryAfterSeconds = seconds;
   }
 }
 

@@ -26,7 +26,7 @@ import {
   scopeCondition,
   type Scope,
 } from "./email-codes";
-import { EMAIL_CODE_MINUTES, maskEmail, type SendLoginCodeResult } from "./email-shared";
+import { EMAIL_CODE_MINUTES, EMAIL_RESEND_COOLDOWN_SECONDS, maskEmail, type SendLoginCodeResult } from "./email-shared";
 import { isMethodAllowed } from "./policy";
 import { LOCKED_MESSAGE, completeWithFactor, failSecondFactor, reserveSecondFactorAttempt } from "./verify-login";
 
@@ -81,22 +81,22 @@ export async function sendLoginEmailCode(db: Db, challenge: LiveChallenge, input
         ),
       );
     if (!live) throw new AppError("conflict", "Your sign-in has expired. Please sign in again.");
+    const wait = await cooldownSeconds(tx, user.id, "login");
     if (input.mode === "auto") {
       const [existing] = await tx
         .select({ id: emailCodes.id })
         .from(emailCodes)
         .where(and(scopeCondition(scope), isNull(emailCodes.consumedAt), gt(emailCodes.expiresAt, sql`now()`)))
         .limit(1);
-      if (existing) return null;
+      if (existing) return { wait };
     }
-    const wait = await cooldownSeconds(tx, user.id, "login");
     if (wait > 0) throw new EmailCooldownError(wait);
-    return insertCode(tx, user.id, scope, code);
+    return { row: await insertCode(tx, user.id, scope, code) };
   });
-  if (!reserved) return { sent: false, maskedEmail };
+  if (!reserved.row) return { sent: false, maskedEmail, resendInSeconds: reserved.wait };
   const email = loginCodeEmail({ orgName: challenge.org.name, userName: user.name, code, minutesValid: EMAIL_CODE_MINUTES });
-  await deliver(db, reserved, scope, user.email, email);
-  return { sent: true, maskedEmail };
+  await deliver(db, reserved.row, scope, user.email, email);
+  return { sent: true, maskedEmail, resendInSeconds: EMAIL_RESEND_COOLDOWN_SECONDS };
 }
 
 /**

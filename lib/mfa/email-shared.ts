@@ -10,7 +10,8 @@ export const EMAIL_WEAKER_NOTE = "An authenticator app is safer than email: anyo
 /** Added to the note when the user has no app yet and the organisation allows one. */
 export const ADD_APP_HINT = "Add an app in your profile when you can.";
 
-export type SendLoginCodeResult = { sent: boolean; maskedEmail: string };
+/** sent: false when this login already had a live code ("auto"); resendInSeconds: until "Send a new code" works (0: now). */
+export type SendLoginCodeResult = { sent: boolean; maskedEmail: string; resendInSeconds: number };
 
 /** "a•••@acme.test": enough to recognise the address without showing it to someone at the keyboard. */
 export function maskEmail(email: string) {

@@ -4,6 +4,7 @@
  * Skipping is possible only for an organisation-wide requirement, before the grace period ends.
  */
 import type { FactorType } from "@/lib/db/schema";
+import { DEFAULT_LOCALE } from "@/lib/locale";
 
 export type PolicyOrg = { require2fa: boolean; graceUntil: Date | null; allowTotp: boolean; allowEmail: boolean };
 export type PolicyUser = { mfaEnforced: boolean };
@@ -40,11 +41,14 @@ export function lastGraceDay(graceUntil: Date): string {
   return new Date(graceUntil.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
-/** "1 Dec" (or "1 Dec 2027" outside the current year) for a YYYY-MM-DD day. */
-export function formatGraceDay(day: string, now = new Date()): string {
+/**
+ * A YYYY-MM-DD day as the reader's locale writes it ("1 Dec" in en-GB, "Dec 1" in en-US), with the
+ * year only outside the current one. `locale`: the browser's (lib/locale.ts); en-GB by default.
+ */
+export function formatGraceDay(day: string, now = new Date(), locale = DEFAULT_LOCALE): string {
   const date = new Date(`${day}T00:00:00Z`);
   const sameYear = date.getUTCFullYear() === now.getUTCFullYear();
-  return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: "UTC" });
+  return date.toLocaleDateString(locale, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: "UTC" });
 }
 
 export function allowedMethods(org: PolicyOrg): FactorType[] {
@@ -58,7 +62,12 @@ export function isMethodAllowed(org: PolicyOrg, type: FactorType) {
   return allowedMethods(org).includes(type);
 }
 
-/** Whole days left until `until` (rounded up; 0 once it has passed). */
-export function daysUntil(until: Date, now = new Date()): number {
-  return Math.max(0, Math.ceil((until.getTime() - now.getTime()) / 86_400_000));
+/**
+ * Days left in a grace period, counted so that they agree with its last day (`lastGraceDay`): 0 on the
+ * last day itself ("today is the last day"), 1 the day before, 7 on 25 Nov when the last day is 2 Dec.
+ * Calendar days in UTC, like the grace period itself; never negative.
+ */
+export function graceDaysLeft(graceUntil: Date, now = new Date()): number {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.max(0, Math.round((graceUntil.getTime() - today) / 86_400_000) - 1);
 }

@@ -67,10 +67,15 @@ export async function isRememberedDevice(db: Executor, user: { id: string; org: 
   return rows.length === 1;
 }
 
-export async function listRememberedDevices(db: Executor, userId: string) {
-  return db
+/**
+ * The user's live remembered browsers, oldest first. `currentToken` (this browser's cookie, if any)
+ * marks the row of the browser asking (`current`); only hashes are compared.
+ */
+export async function listRememberedDevices(db: Executor, userId: string, currentToken?: string | null) {
+  const rows = await db
     .select({
       id: rememberedDevices.id,
+      tokenHash: rememberedDevices.tokenHash,
       userAgent: rememberedDevices.userAgent,
       ip: rememberedDevices.ip,
       createdAt: rememberedDevices.createdAt,
@@ -80,6 +85,8 @@ export async function listRememberedDevices(db: Executor, userId: string) {
     .from(rememberedDevices)
     .where(and(eq(rememberedDevices.userId, userId), gt(rememberedDevices.expiresAt, sql`now()`)))
     .orderBy(asc(rememberedDevices.createdAt));
+  const currentHash = currentToken && currentToken.length <= 200 ? sha256(currentToken) : null;
+  return rows.map(({ tokenHash, ...row }) => ({ ...row, current: currentHash !== null && tokenHash === currentHash }));
 }
 
 export const forgetDeviceSchema = z.object({ deviceId: id("Unknown device.") });

@@ -7,6 +7,7 @@ import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { allowedMethods, formatGraceDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { METHOD_LABEL } from "@/lib/admin/policy-impact";
+import { requestLocale } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Organisation" };
 
@@ -28,7 +29,7 @@ export default async function AdminOverviewPage() {
   let requirementText = "Optional: members choose whether to set up 2FA.";
   if (org.require2fa) {
     requirementText = requirement.canSkip && requirement.graceUntil
-      ? `Required for everyone. Members may skip setup until the end of ${formatGraceDay(lastGraceDay(requirement.graceUntil))} (UTC).`
+      ? `Required for everyone. Members may skip setup until the end of ${formatGraceDay(lastGraceDay(requirement.graceUntil), new Date(), await requestLocale())} (UTC).`
       : "Required for everyone: members without 2FA must set it up at their next sign-in.";
   }
 

@@ -22,7 +22,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required state={state} />
+      {/* The first thing to type: focused on load (the page has nothing before it to read first). */}
+      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus state={state} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required state={state} />
       <SubmitButton className="w-full" pendingText="Signing in…">
         Sign in

@@ -1,8 +1,8 @@
 "use client";
 /** Form controls the admin screens need beyond components/form.tsx: checkbox, select, messages with a profile link. */
 import Link from "next/link";
-import { useId } from "react";
-import { FormMessage, inputClass } from "@/components/form";
+import { useId, useRef } from "react";
+import { FormMessage, inputClass, useFocusOnError } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 
 export function Checkbox({
@@ -14,10 +14,13 @@ export function Checkbox({
 }: React.InputHTMLAttributes<HTMLInputElement> & { label: React.ReactNode; name: string; state?: ActionState<unknown>; hint?: React.ReactNode }) {
   const id = `${name}-${useId()}`;
   const errors = state?.fieldErrors?.[name];
+  const ref = useRef<HTMLInputElement>(null);
+  useFocusOnError(ref, state, !!errors?.length);
   return (
     <div className="space-y-1">
       <div className="flex items-start gap-3">
         <input
+          ref={ref}
           id={id}
           name={name}
           type="checkbox"
@@ -62,12 +65,15 @@ export function Select({
 }) {
   const id = `${name}-${useId()}`;
   const errors = state?.fieldErrors?.[name];
+  const ref = useRef<HTMLSelectElement>(null);
+  useFocusOnError(ref, state, !!errors?.length);
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
       <select
+        ref={ref}
         id={id}
         name={name}
         className={inputClass}
@@ -95,7 +101,7 @@ export function Select({
   );
 }
 
-/** FormMessage, plus a link to the profile when the refusal is "set up your own 2FA first". */
+/** FormMessage, plus a link to Security › Two-factor when the refusal is "set up your own 2FA first". */
 export function AdminFormMessage({ state }: { state?: ActionState<unknown> }) {
   const needs2fa = state?.ok === false && state.code === "own_2fa_required";
   return (
@@ -103,8 +109,8 @@ export function AdminFormMessage({ state }: { state?: ActionState<unknown> }) {
       <FormMessage state={state} />
       {needs2fa && (
         <p className="text-sm">
-          <Link href="/profile" className="font-medium text-blue-700 underline underline-offset-2 dark:text-blue-400" data-testid="setup-2fa-link">
-            Set up two-factor authentication on your profile
+          <Link href="/security/two-factor" className="font-medium text-blue-700 underline underline-offset-2 dark:text-blue-400" data-testid="setup-2fa-link">
+            Set up your own two-factor authentication
           </Link>
         </p>
       )}

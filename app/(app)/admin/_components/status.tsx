@@ -3,13 +3,15 @@ import { Badge } from "@/components/ui";
 import type { MemberRow } from "@/lib/admin/members-table";
 import { METHOD_LABEL } from "@/lib/admin/policy-impact";
 import { formatGraceDay } from "@/lib/mfa/policy";
+import { requestLocale } from "@/lib/request-context";
 
-export function MfaStatusBadges({ member }: { member: MemberRow }) {
+export async function MfaStatusBadges({ member }: { member: MemberRow }) {
+  const locale = await requestLocale();
   return (
     <div className="flex flex-wrap gap-1" data-testid="mfa-status">
       {member.status === "enabled" && <Badge tone="green">Enabled: {member.methods.map((m) => METHOD_LABEL[m]).join(", ")}</Badge>}
       {member.status === "not_set_up" && <Badge tone="slate">Not set up</Badge>}
-      {member.status === "due" && member.dueDay && <Badge tone="amber">Required, due {formatGraceDay(member.dueDay)}</Badge>}
+      {member.status === "due" && member.dueDay && <Badge tone="amber">Required, due {formatGraceDay(member.dueDay, new Date(), locale)}</Badge>}
       {member.status === "overdue" && <Badge tone="red">Required now (overdue)</Badge>}
       {member.locked && <Badge tone="red">Locked out</Badge>}
     </div>

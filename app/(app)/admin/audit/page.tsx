@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Field, SubmitButton } from "@/components/form";
-import { Card, Notice, PageTitle } from "@/components/ui";
+import { Card, EmailText, Notice, PageTitle } from "@/components/ui";
 import { EVENT_LABELS, describeDetail, eventLabel } from "@/lib/audit/labels";
 import { auditMembers, listAuditEvents, parseAuditSearchParams, type AuditPerson, type AuditRow } from "@/lib/audit/queries";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { recordExpiredTempCodes } from "@/lib/mfa/temp-codes";
+import { requestLocale } from "@/lib/request-context";
 import { describeUserAgent } from "@/lib/user-agent";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -32,23 +33,17 @@ function eventOptions() {
   });
 }
 
-const UTC_FORMAT = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  timeZone: "UTC",
-});
+/** UTC (as the filters are), written the reader's way. */
+const utcFormat = (locale: string) =>
+  new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
 
 function Person({ person, fallback }: { person: AuditPerson; fallback: string }) {
-  if (!person) return <span className="text-slate-500 dark:text-slate-400">{fallback}</span>;
+  if (!person) return <span className="text-slate-600 dark:text-slate-400">{fallback}</span>;
   return (
-    <>
+    <span>
       <span className="block font-medium">{person.name}</span>
-      <span className="block text-xs break-all text-slate-500 dark:text-slate-400">{person.email}</span>
-    </>
+      <EmailText email={person.email} className="block text-xs text-slate-600 dark:text-slate-400" />
+    </span>
   );
 }
 
@@ -64,10 +59,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const db = await getDb();
   // Temporary access codes that expired unused are recorded when first noticed: so the log shown is complete.
   await db.transaction((tx) => recordExpiredTempCodes(tx, { orgId: admin.orgId }));
-  const [members, result] = await Promise.all([
+  const [members, result, locale] = await Promise.all([
     auditMembers(db, admin.orgId),
     listAuditEvents(db, admin.orgId, parsed.filter, { page: parsed.page }),
+    requestLocale(),
   ]);
+  const timeFormat = utcFormat(locale);
   const groups = eventOptions();
   const knownEvent = groups.some((g) => g.events.includes(parsed.values.event));
 
@@ -149,36 +146,45 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </p>
           </div>
           {result.events.length > 0 && (
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-sm" data-testid="audit-table">
+            // Wide screens: a table; phones: one card per event (.stack-table), every detail in words.
+            <div className="sm:overflow-x-auto">
+              <table role="table" className="stack-table w-full text-left text-sm" data-testid="audit-table">
                 <caption className="sr-only">Audit events, newest first</caption>
-                <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
-                  <tr>
-                    <th scope="col" className="px-4 py-2 font-medium">Time (UTC)</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Event</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Actor</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Target</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Address</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Browser / OS</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Details</th>
+                <thead role="rowgroup" className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
+                  <tr role="row">
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Time (UTC)</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Event</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Actor</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Target</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Address</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Browser / OS</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Details</th>
                   </tr>
                 </thead>
-                <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
+                <tbody role="rowgroup" className="divide-y divide-slate-100 align-top dark:divide-slate-800">
                   {result.events.map((row) => (
-                    <tr key={row.id} data-testid="audit-row" data-event={row.event}>
-                      <td className="px-4 py-2 whitespace-nowrap">
-                        <time dateTime={row.createdAt.toISOString()}>{UTC_FORMAT.format(row.createdAt)}</time>
+                    <tr role="row" key={row.id} data-testid="audit-row" data-event={row.event}>
+                      <td role="cell" data-label="Time (UTC)" className="px-4 py-2 whitespace-nowrap">
+                        <time dateTime={row.createdAt.toISOString()}>{timeFormat.format(row.createdAt)}</time>
                       </td>
-                      <td className="px-4 py-2">{eventLabel(row.event)}</td>
-                      <td className="px-4 py-2">
+                      <td role="cell" data-label="Event" className="px-4 py-2 font-medium sm:font-normal">
+                        {eventLabel(row.event)}
+                      </td>
+                      <td role="cell" data-label="Actor" className="px-4 py-2">
                         <Person person={row.actor} fallback={actorFallback(row)} />
                       </td>
-                      <td className="px-4 py-2">
+                      <td role="cell" data-label="Target" className="px-4 py-2">
                         <Person person={row.target} fallback="—" />
                       </td>
-                      <td className="px-4 py-2 font-mono text-xs break-all">{row.ip ?? "—"}</td>
-                      <td className="px-4 py-2">{row.userAgent ? describeUserAgent(row.userAgent).text : "—"}</td>
-                      <td className="px-4 py-2 text-xs text-slate-600 dark:text-slate-400">{describeDetail(row.detail) || "—"}</td>
+                      <td role="cell" data-label="Address" className="px-4 py-2 font-mono text-xs break-all">
+                        {row.ip ?? "—"}
+                      </td>
+                      <td role="cell" data-label="Browser / OS" className="px-4 py-2">
+                        {row.userAgent ? describeUserAgent(row.userAgent).text : "—"}
+                      </td>
+                      <td role="cell" data-label="Details" className="px-4 py-2 text-xs text-slate-600 dark:text-slate-400">
+                        {describeDetail(row.detail, row.event) || "—"}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass, inputClass } from "@/components/styles";
-import { Badge, PageTitle } from "@/components/ui";
+import { Badge, EmailText, PageTitle } from "@/components/ui";
 import { listMembers, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members-table";
 import { listPendingInvitations } from "@/lib/admin/pending-invitations";
 import { requireAdmin } from "@/lib/auth/current-user";
@@ -62,52 +62,59 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             Export CSV
           </a>
         </div>
-        <div className="relative overflow-x-auto">
-          <table className="min-w-full text-left text-sm" data-testid="members-table">
+        {/* Wide screens: a table (scrolling sideways inside its card if it must). Phones: one card per member (.stack-table). */}
+        <div className="relative sm:overflow-x-auto">
+          <table role="table" className="stack-table min-w-full text-left text-sm" data-testid="members-table">
             <caption className="sr-only">Members: {FILTER_LABEL[filter]}</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-950 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="px-4 py-3 font-medium">Name</th>
-                <th scope="col" className="px-4 py-3 font-medium">Role</th>
-                <th scope="col" className="px-4 py-3 font-medium">2FA status</th>
-                <th scope="col" className="px-4 py-3 font-medium">Enforce 2FA</th>
-                <th scope="col" className="px-4 py-3 font-medium">Last login</th>
-                <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
+            <thead role="rowgroup" className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-950 dark:text-slate-400">
+              <tr role="row">
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Name</th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Role</th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">2FA status</th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Enforce 2FA</th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Last login</th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+            <tbody role="rowgroup" className="divide-y divide-slate-200 dark:divide-slate-800">
               {members.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="px-4 py-8 text-center text-slate-600 dark:text-slate-400">
+                <tr role="row">
+                  <td role="cell" colSpan={6} data-label="" className="px-4 py-8 text-center text-slate-600 dark:text-slate-400">
                     No members match this filter.
                   </td>
                 </tr>
               )}
               {members.map((m) => (
-                <tr key={m.id} data-testid="member-row" data-email={m.email} className={m.deactivated ? "opacity-70" : undefined}>
-                  <td className="whitespace-nowrap px-4 py-3">
+                <tr role="row" key={m.id} data-testid="member-row" data-email={m.email} className={m.deactivated ? "bg-slate-50 dark:bg-slate-950/40" : undefined}>
+                  <td role="cell" data-label="" className="px-4 py-3 sm:whitespace-nowrap">
                     <div className="font-medium">
                       <Link href={`/admin/members/${m.id}`} className="hover:underline">
                         {m.name}
                       </Link>
-                      {m.id === user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                      {m.id === user.id && <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">(you)</span>}
                     </div>
-                    <div className="text-slate-600 dark:text-slate-400">{m.email}</div>
-                    <div className="mt-1">
+                    <div className="text-slate-600 dark:text-slate-400">
+                      <EmailText email={m.email} />
+                    </div>
+                    <div className="mt-1 empty:hidden">
                       <AccountBadges member={m} />
                     </div>
                   </td>
-                  <td className="whitespace-nowrap px-4 py-3">
-                    <Badge tone={m.role === "admin" ? "blue" : "slate"}>{m.role === "admin" ? "Admin" : "Agent"}</Badge>
+                  <td role="cell" data-label="Role" className="px-4 py-3 whitespace-nowrap">
+                    <span>
+                      <Badge tone={m.role === "admin" ? "blue" : "slate"}>{m.role === "admin" ? "Admin" : "Agent"}</Badge>
+                    </span>
                   </td>
-                  <td className="px-4 py-3">
+                  <td role="cell" data-label="2FA status" className="px-4 py-3">
                     <MfaStatusBadges member={m} />
                   </td>
-                  <td className="px-4 py-3">
+                  <td role="cell" data-label="Enforce 2FA" className="px-4 py-3">
                     <EnforceToggle userId={m.id} name={m.name} enforced={m.mfaEnforced} />
                   </td>
-                  <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-400">{formatDateTime(m.lastLoginAt)}</td>
-                  <td className="whitespace-nowrap px-4 py-3 text-right">
+                  <td role="cell" data-label="Last login" className="px-4 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    {formatDateTime(m.lastLoginAt)}
+                  </td>
+                  <td role="cell" data-label="" className="px-4 py-3 text-right whitespace-nowrap">
                     <Link href={`/admin/members/${m.id}`} className="font-medium text-blue-700 hover:underline dark:text-blue-400">
                       Manage<span className="sr-only"> {m.name}</span>
                     </Link>

@@ -3,12 +3,15 @@ import { PageTitle } from "@/components/ui";
 import { getPolicy } from "@/lib/admin/settings";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
+import { requestLocale } from "@/lib/request-context";
+import { parseDraft } from "./draft";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "2FA policy" };
 
-export default async function SettingsPage() {
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireAdmin();
+  const draft = parseDraft(await searchParams);
   const { org, graceDay, members, actorHas2fa } = await getPolicy(await getDb(), { id: user.id, orgId: user.orgId });
   return (
     <>
@@ -28,6 +31,8 @@ export default async function SettingsPage() {
         members={members}
         actorHas2fa={actorHas2fa}
         today={new Date().toISOString().slice(0, 10)}
+        locale={await requestLocale()}
+        draft={draft}
       />
     </>
   );

@@ -1,11 +1,13 @@
 "use client";
-import { startTransition, useActionState, useState } from "react";
+import { startTransition, useActionState, useId, useState } from "react";
 import { Field, SubmitButton } from "@/components/form";
-import { Card, Notice, SectionTitle, TextLink } from "@/components/ui";
+import { Card, Notice, SectionTitle } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
 import { policyImpact, type MemberFactors } from "@/lib/admin/policy-impact";
 import { AdminFormMessage, Checkbox } from "../_components/controls";
 import { updatePolicyAction } from "./actions";
+import type { PolicyDraftValues } from "./draft";
+import { SaveBlockedReason, SetUpOwn2fa } from "./own-2fa";
 
 type Current = {
   allowTotp: boolean;
@@ -17,14 +19,34 @@ type Current = {
   tempCodeMaxHours: number;
 };
 
-export function SettingsForm({ current, members, actorHas2fa, today }: { current: Current; members: MemberFactors[]; actorHas2fa: boolean; today: string }) {
+export function SettingsForm({
+  current,
+  members,
+  actorHas2fa,
+  today,
+  locale,
+  draft = null,
+}: {
+  current: Current;
+  members: MemberFactors[];
+  actorHas2fa: boolean;
+  today: string;
+  /** How dates are written (the browser's locale, as the date field shows them). */
+  locale: string;
+  /** The form as the admin left it for "Set up my 2FA now" (from the URL), shown instead of the saved policy. */
+  draft?: PolicyDraftValues | null;
+}) {
+  const initial = draft ?? current;
   const [state, action, pending] = useActionState<ActionState, FormData>(updatePolicyAction, {});
-  const [allowTotp, setAllowTotp] = useState(current.allowTotp);
-  const [allowEmail, setAllowEmail] = useState(current.allowEmail);
-  const [require2fa, setRequire2fa] = useState(current.require2fa);
-  const [graceDay, setGraceDay] = useState(current.graceDay ?? "");
-  const [tempCodes, setTempCodes] = useState(current.tempCodesEnabled);
-  const impact = policyImpact(members, current, { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null });
+  const [allowTotp, setAllowTotp] = useState(initial.allowTotp);
+  const [allowEmail, setAllowEmail] = useState(initial.allowEmail);
+  const [require2fa, setRequire2fa] = useState(initial.require2fa);
+  const [graceDay, setGraceDay] = useState(initial.graceDay ?? "");
+  const [tempCodes, setTempCodes] = useState(draft?.tempCodesEnabled ?? current.tempCodesEnabled);
+  const impact = policyImpact(members, current, { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null }, undefined, locale);
+  // The server refuses the change without the admin's own 2FA (S28): say so before Save, not after.
+  const needsOwn2fa = !actorHas2fa && (current.require2fa || require2fa);
+  const blockedId = useId();
 
   return (
     // Submitted by hand rather than with <form action>: React resets a form after its action, which would
@@ -40,11 +62,15 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
       aria-label="Two-factor policy"
     >
       <AdminFormMessage state={state} />
-      {current.require2fa && !actorHas2fa && (
-        <Notice tone="warning" title="Your own 2FA is needed">
-          Your organisation requires two-factor authentication, so changing this policy needs your own 2FA to be active. Set it up on
-          your <TextLink href="/profile">profile</TextLink> first.
+      {draft && !state.ok && (
+        <Notice tone="info" title="Your changes are back">
+          This is the policy as you left it, not saved yet. Check it, then save.
         </Notice>
+      )}
+      {current.require2fa && !actorHas2fa && (
+        <SetUpOwn2fa title="Your own 2FA is needed">
+          Your organisation requires two-factor authentication, so changing this policy needs your own 2FA to be active.
+        </SetUpOwn2fa>
       )}
       <Card>
         <SectionTitle description="Members can set up only the methods allowed here.">Allowed methods</SectionTitle>
@@ -110,10 +136,10 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
             </div>
           )}
           {require2fa && !current.require2fa && !actorHas2fa && (
-            <Notice tone="warning" title="Set up your own 2FA first">
-              You have not set up two-factor authentication yourself. Do it on your <TextLink href="/profile">profile</TextLink> before
-              requiring it for everyone, so you cannot lock yourself out.
-            </Notice>
+            <SetUpOwn2fa title="Set up your own 2FA first">
+              You have not set up two-factor authentication yourself. Do it before requiring it for everyone, so you cannot lock yourself
+              out; you come back here afterwards, with this form as it is now.
+            </SetUpOwn2fa>
           )}
           <div
             className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm dark:border-slate-800 dark:bg-slate-950"
@@ -149,7 +175,7 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
             min={0}
             max={365}
             step={1}
-            defaultValue={String(current.rememberDeviceDays)}
+            defaultValue={String(draft?.rememberDeviceDays ?? current.rememberDeviceDays)}
             state={state}
             hint="0 = never: the second step is asked at every sign-in. At most 365. Lowering it forgets, for good, the browsers remembered longer ago than that; turning a method off forgets every remembered browser."
           />
@@ -181,7 +207,7 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
               max={24}
               step={1}
               disabled={!tempCodes}
-              defaultValue={String(current.tempCodeMaxHours)}
+              defaultValue={String(draft?.tempCodeMaxHours ?? current.tempCodeMaxHours)}
               state={state}
               hint="1 to 24. Lowering it shortens the codes already issued to the new limit."
             />
@@ -189,7 +215,12 @@ export function SettingsForm({ current, members, actorHas2fa, today }: { current
         </div>
       </Card>
 
-      <SubmitButton disabled={pending}>{pending ? "Saving…" : "Save settings"}</SubmitButton>
+      <div className="flex flex-wrap items-center gap-3">
+        <SubmitButton disabled={pending || needsOwn2fa} aria-describedby={needsOwn2fa ? blockedId : undefined}>
+          {pending ? "Saving…" : "Save settings"}
+        </SubmitButton>
+        {needsOwn2fa && <SaveBlockedReason id={blockedId} />}
+      </div>
     </form>
   );
 }

@@ -18,7 +18,7 @@ export const skipSetupAction = challengeAction(z.object({}), async (_input, { ch
 
 export const sendSetupEmailCodeAction = challengeAction(startEmailEnrolmentSchema, async (input, { challenge }) => {
   const started = await startLoginEmailEnrolment(await getDb(), challenge, input);
-  return { ok: true, data: { factorId: started.factorId } };
+  return { ok: true, data: { factorId: started.factorId, resendInSeconds: started.cooldownSeconds } };
 });
 
 export const confirmSetupEmailAction = challengeAction(confirmEmailEnrolmentSchema, async (input, { challenge, meta }) => {

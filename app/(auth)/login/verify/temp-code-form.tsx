@@ -7,7 +7,7 @@ import { verifyTempCodeAction } from "./actions";
 
 /** Where a temporary code lands: the profile's two-factor section, with a notice to set up a new authenticator. */
 export function tempCodeLanding(factorsRemoved: boolean) {
-  return `/profile?notice=${factorsRemoved ? "temp-code-removed" : "temp-code"}#two-factor`;
+  return `/security/two-factor?notice=${factorsRemoved ? "temp-code-removed" : "temp-code"}`;
 }
 
 /** "Use a temporary access code from your admin": typed with any case, spaces or dashes. */

@@ -2,7 +2,8 @@
 import { createContext, startTransition, useActionState, useContext, useEffect, useRef, useState } from "react";
 import { CodeField } from "@/components/code-field";
 import { finishLogin, finishLoginIfOk } from "@/components/complete-login";
-import { Field, FormMessage, SubmitButton, buttonClass } from "@/components/form";
+import { Field, FormMessage, SubmitButton, buttonClass, keepTyped } from "@/components/form";
+import { ResendButton, cooldownEnd } from "@/components/resend-code";
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
 import { sendEmailCodeAction, verifyEmailAction, verifyRecoveryAction, verifyTotpAction } from "./actions";
@@ -82,7 +83,7 @@ export function VerifyForms({
   );
 }
 
-type SendState = ActionState<SendLoginCodeResult> & { mode?: "auto" | "resend" };
+type SendState = ActionState<SendLoginCodeResult> & { mode?: "auto" | "resend"; cooldownUntil?: number | null };
 
 /**
  * Sign-in with an emailed code. Opening it asks the server for a code ("auto": sent only if this login
@@ -91,10 +92,12 @@ type SendState = ActionState<SendLoginCodeResult> & { mode?: "auto" | "resend" }
 function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: string; maskedEmail: string; suggestApp: boolean }) {
   const [sendState, send, sending] = useActionState<SendState, FormData>(async (prev, formData) => {
     const mode = formData.get("mode") === "auto" ? "auto" : "resend";
-    return { ...(await sendEmailCodeAction(prev, formData)), mode };
+    const result = await sendEmailCodeAction(prev, formData);
+    const wait = result.ok ? result.data?.resendInSeconds : result.retryAfterSeconds;
+    return { ...result, mode, cooldownUntil: cooldownEnd(wait) ?? (result.ok ? null : (prev.cooldownUntil ?? null)) };
   }, {});
   const [state, verify] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    return finishLoginIfOk(await verifyEmailAction(prev, formData), callbackUrl);
+    return keepTyped(await finishLoginIfOk(await verifyEmailAction(prev, formData), callbackUrl), formData, "code");
   }, {});
   const opened = useRef(false);
   useEffect(() => {
@@ -134,17 +137,14 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
         <FormMessage state={state} />
         <CodeField state={state} label="Code from the email" autoFocus />
         <RememberCheckbox />
-        <RememberCheckbox />
-      <SubmitButton className="w-full" pendingText="Verifying…">
+        <SubmitButton className="w-full" pendingText="Verifying…">
           Verify code
         </SubmitButton>
       </form>
       <form action={send} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Send a new code">
         <input type="hidden" name="mode" value="resend" />
         <span className="text-slate-600 dark:text-slate-400">No email?</span>
-        <SubmitButton tone="secondary" pendingText="Sending…" disabled={sending}>
-          Send a new code
-        </SubmitButton>
+        <ResendButton cooldownUntil={sendState.cooldownUntil ?? null} disabled={sending} />
       </form>
       <p data-testid="email-weaker-note" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-400">
         {EMAIL_WEAKER_NOTE}
@@ -156,7 +156,7 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
 
 function TotpForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    return finishLoginIfOk(await verifyTotpAction(prev, formData), callbackUrl);
+    return keepTyped(await finishLoginIfOk(await verifyTotpAction(prev, formData), callbackUrl), formData, "code");
   }, {});
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Sign in with your authenticator app">
@@ -172,7 +172,10 @@ function TotpForm({ callbackUrl }: { callbackUrl: string }) {
 }
 
 function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action] = useActionState<ActionState<{ remaining: number; low: boolean }>, FormData>(verifyRecoveryAction, {});
+  const [state, action] = useActionState<ActionState<{ remaining: number; low: boolean }>, FormData>(
+    async (prev, formData) => keepTyped(await verifyRecoveryAction(prev, formData), formData, "code"),
+    {},
+  );
   const [continuing, setContinuing] = useState(false);
   const [finishError, setFinishError] = useState<string>();
   if (state.ok && state.data) {

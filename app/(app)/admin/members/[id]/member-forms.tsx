@@ -1,6 +1,8 @@
 "use client";
-import { useActionState } from "react";
-import { Field, SubmitButton } from "@/components/form";
+import { useActionState, useState } from "react";
+import { useFormStatus } from "react-dom";
+import { ConfirmDialog } from "@/components/dialog";
+import { Field, SubmitButton, buttonClass } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 import type { Role } from "@/lib/db/schema";
 import { AdminFormMessage, Select } from "../../_components/controls";
@@ -83,13 +85,35 @@ export function ResendInvitationForm({ userId }: { userId: string }) {
   );
 }
 
-export function ActiveForm({ userId, deactivated, self }: { userId: string; deactivated: boolean; self: boolean }) {
-  const [state, action] = useAction(setActiveAction);
+function ConfirmButton({ children }: { children: React.ReactNode }) {
+  const { pending } = useFormStatus();
   return (
-    <form action={action} className="space-y-3" aria-label={deactivated ? "Reactivate" : "Deactivate"}>
-      <AdminFormMessage state={state} />
+    <button type="submit" disabled={pending} className={buttonClass("danger")}>
+      {pending ? "Deactivating…" : children}
+    </button>
+  );
+}
+
+/**
+ * Deactivate (after a dialog naming the member and what happens to them) or Reactivate (at once: it
+ * only gives back what was taken).
+ */
+export function ActiveForm({ userId, name, deactivated, self }: { userId: string; name: string; deactivated: boolean; self: boolean }) {
+  const [confirming, setConfirming] = useState(false);
+  const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
+    const result = await setActiveAction(prev, formData);
+    setConfirming(false);
+    return result;
+  }, {});
+  const fields = (
+    <>
       <input type="hidden" name="userId" value={userId} />
       <input type="hidden" name="active" value={deactivated ? "true" : "false"} />
+    </>
+  );
+  return (
+    <div className="space-y-3">
+      <AdminFormMessage state={state} />
       <p className="text-sm text-slate-600 dark:text-slate-400">
         {deactivated
           ? "This member cannot sign in. Reactivating lets them sign in again with their password (and 2FA)."
@@ -97,9 +121,39 @@ export function ActiveForm({ userId, deactivated, self }: { userId: string; deac
             ? "Deactivating your own account signs you out; another admin must reactivate you."
             : "A deactivated member cannot sign in; their sessions and remembered browsers end. Nothing is deleted."}
       </p>
-      <SubmitButton tone={deactivated ? "secondary" : "danger"} pendingText="Saving…">
-        {deactivated ? "Reactivate" : "Deactivate"}
-      </SubmitButton>
-    </form>
+      {deactivated ? (
+        <form action={action} aria-label="Reactivate">
+          {fields}
+          <SubmitButton tone="secondary" pendingText="Saving…">
+            Reactivate
+          </SubmitButton>
+        </form>
+      ) : (
+        <button type="button" className={buttonClass("danger")} onClick={() => setConfirming(true)}>
+          Deactivate
+        </button>
+      )}
+      {confirming && !deactivated && (
+        <ConfirmDialog
+          title={self ? "Deactivate your own account?" : `Deactivate ${name}?`}
+          onCancel={() => setConfirming(false)}
+          confirm={
+            <form action={action} aria-label="Deactivate">
+              {fields}
+              <ConfirmButton>{self ? "Deactivate my account" : `Deactivate ${name}`}</ConfirmButton>
+            </form>
+          }
+        >
+          {self ? (
+            <p>You are signed out at once, everywhere, and cannot sign in again until another admin reactivates you.</p>
+          ) : (
+            <>
+              <p>{name} is signed out at once, everywhere, and cannot sign in until an admin reactivates them. Their remembered browsers end too.</p>
+              <p>Nothing is deleted: their account, two-factor methods and history stay as they are.</p>
+            </>
+          )}
+        </ConfirmDialog>
+      )}
+    </div>
   );
 }

@@ -66,7 +66,7 @@ export default async function MemberPage({
         </Link>
       </p>
       <PageTitle description={member.email}>
-        {member.name} {self && <span className="text-base font-normal text-slate-500">(you)</span>}
+        {member.name} {self && <span className="text-base font-normal text-slate-600 dark:text-slate-400">(you)</span>}
       </PageTitle>
       <div className="space-y-6">
         {done && (
@@ -136,7 +136,7 @@ export default async function MemberPage({
             )}
             {self && (
               <p className="text-sm text-slate-600 dark:text-slate-400">
-                Manage your own two-factor authentication on your <Link href="/profile" className="text-blue-700 hover:underline dark:text-blue-400">profile</Link>.
+                Manage your own two-factor authentication in <Link href="/security/two-factor" className="text-blue-700 hover:underline dark:text-blue-400">Security</Link>.
               </p>
             )}
           </div>
@@ -174,7 +174,7 @@ export default async function MemberPage({
                 <ResendInvitationForm userId={member.id} />
               </div>
             )}
-            <ActiveForm userId={member.id} deactivated={member.deactivated} self={self} />
+            <ActiveForm userId={member.id} name={member.name} deactivated={member.deactivated} self={self} />
           </div>
         </Card>
       </div>

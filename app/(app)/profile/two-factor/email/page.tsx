@@ -1,41 +1,6 @@
-import type { Metadata } from "next";
-import { Card, Notice, PageTitle, TextLink } from "@/components/ui";
-import { requireUser } from "@/lib/auth/current-user";
-import { getDb } from "@/lib/db/client";
-import { EMAIL_NOT_ALLOWED } from "@/lib/mfa/email-codes";
-import { hasEmailFactor } from "@/lib/mfa/email-enrolment";
-import { isMethodAllowed } from "@/lib/mfa/policy";
-import { ProfileEmailEnrolment } from "./enrol-client";
+import { redirect } from "next/navigation";
 
-export const metadata: Metadata = { title: "Set up email authentication" };
-export const dynamic = "force-dynamic";
-
-/** Renders only: nothing is created or sent until "Send verification code" (a server action). */
-export default async function EmailEnrolmentPage() {
-  const user = await requireUser({ enrolment: true }); // part of setting up 2FA: open to users who must enrol
-  if (!isMethodAllowed(user.org, "email")) {
-    return (
-      <Notice tone="warning" title="Not allowed">
-        {EMAIL_NOT_ALLOWED} <TextLink href="/profile">Back to profile</TextLink>
-      </Notice>
-    );
-  }
-  if (await hasEmailFactor(await getDb(), user.id)) {
-    return (
-      <Notice tone="info" title="Already set up">
-        Email codes are already on for your account. <TextLink href="/profile#two-factor">Back to profile</TextLink>
-      </Notice>
-    );
-  }
-  return (
-    <>
-      <PageTitle description="Get a sign-in code by email when you sign in.">Set up email authentication</PageTitle>
-      <Card>
-        <ProfileEmailEnrolment address={user.email} orgName={user.org.name} suggestApp={isMethodAllowed(user.org, "totp")} />
-      </Card>
-      <p className="mt-4 text-sm">
-        <TextLink href="/profile">Cancel</TextLink>
-      </p>
-    </>
-  );
+/** Moved to Security › Two-factor. */
+export default function OldEmailEnrolmentPage() {
+  redirect("/security/two-factor/email");
 }

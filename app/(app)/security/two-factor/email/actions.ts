@@ -6,12 +6,12 @@ import { confirmEmailEnrolment, confirmEmailEnrolmentSchema, startEmailEnrolment
 /** "Send verification code" (and "Send a new code"): to the signed-in user's own address. */
 export const sendEmailEnrolmentCodeAction = userAction(startEmailEnrolmentSchema, async (input, { user }) => {
   const started = await startEmailEnrolment(await getDb(), user, input);
-  return { ok: true, data: { factorId: started.factorId } };
+  return { ok: true, data: { factorId: started.factorId, resendInSeconds: started.cooldownSeconds } };
 }, { enrolment: true });
 
 export const confirmEmailEnrolmentAction = userAction(confirmEmailEnrolmentSchema, async (input, { user, meta }) => {
   const result = await confirmEmailEnrolment(await getDb(), user, input, meta);
-  // No revalidatePath here: it would re-render this page ("already set up") under the success screen
-  // and its recovery codes. "Back to profile" navigates and refreshes.
+  // No revalidatePath here: it would re-render this page ("already set up") under the success dialog
+  // and its recovery codes. "Done" navigates and refreshes.
   return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
 }, { enrolment: true });

@@ -4,7 +4,8 @@ import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { RecoveryCodes } from "@/components/recovery-codes";
 import type { ActionState } from "@/lib/action";
-import { disableMfaAction, regenerateCodesAction, removeFactorAction, renameFactorAction } from "../actions";
+import type { FactorType } from "@/lib/db/schema";
+import { disableMfaAction, regenerateCodesAction, removeFactorAction, renameFactorAction } from "./actions";
 
 const disclosure = "rounded-md border border-slate-200 px-3 py-2 text-sm dark:border-slate-700 [&[open]]:bg-slate-50 dark:[&[open]]:bg-slate-800/50";
 const summary = "cursor-pointer select-none font-medium text-blue-700 dark:text-blue-400";
@@ -24,12 +25,12 @@ export function RenameFactorForm({ factorId, name }: { factorId: string; name: s
   );
 }
 
-/** After a change that removes the form itself, the profile page shows the outcome (?notice=…). */
+/** After a change that removes the form itself, the two-factor page shows the outcome (?notice=…). */
 function useNoticeOnSuccess<T>(run: (prev: ActionState<T> | undefined, formData: FormData) => Promise<ActionState<T>>, notice: (r: ActionState<T>) => string) {
   const router = useRouter();
   return useActionState<ActionState<T>, FormData>(async (prev, formData) => {
     const result = await run(prev, formData);
-    if (result.ok) router.push(`/profile?notice=${notice(result)}#two-factor`);
+    if (result.ok) router.push(`/security/two-factor?notice=${notice(result)}`);
     return result;
   }, {});
 }
@@ -50,11 +51,11 @@ export function RemoveFactorForm({ factorId, name }: { factorId: string; name: s
   );
 }
 
-export function RegenerateCodesForm({ orgName }: { orgName: string }) {
+export function RegenerateCodesForm({ orgName, factors }: { orgName: string; factors: FactorType[] }) {
   const router = useRouter();
   const [state, action] = useActionState<ActionState<{ codes: string[] }>, FormData>(regenerateCodesAction, {});
   if (state.ok && state.data) {
-    return <RecoveryCodes codes={state.data.codes} orgName={orgName} onDone={() => router.refresh()} doneLabel="Done" />;
+    return <RecoveryCodes codes={state.data.codes} orgName={orgName} factors={factors} onDone={() => router.refresh()} doneLabel="Done" headingLevel={3} />;
   }
   return (
     <details className={disclosure}>

@@ -1,4 +1,4 @@
-/** Profile section: the browsers where the user is signed in, and "sign out of all other sessions". */
+/** Security › Sessions and browsers: the browsers where the user is signed in, and "sign out of all other sessions". */
 import { LocalTime } from "@/components/local-time";
 import { Badge, SectionTitle } from "@/components/ui";
 import type { CurrentUser } from "@/lib/auth/sessions";
