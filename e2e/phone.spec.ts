@@ -60,6 +60,7 @@ test("header menu, members as cards, the audit log as cards", async ({ page, log
     [DEMO.agents[0]!, "Ben Agent"],
   ] as const) {
     const row = admin.row(email);
+    await row.scrollIntoViewIfNeeded(); // the list is as long as the organisation; other tests add members
     await expect(row.getByRole("link", { name, exact: true })).toBeInViewport();
     await expectInside(row.getByRole("switch", { name: `Enforce 2FA for ${name}` }), row);
     await expectInside(row.getByRole("link", { name }).first(), row);

@@ -19,7 +19,6 @@
  * so a double click or a second tab cannot send twice.
  */
 import { and, desc, eq, gt, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
-import { z } from "zod";
 import { keyedHash } from "@/lib/crypto";
 import type { Db, Executor } from "@/lib/db/client";
 import { emailCodes, mfaFactors, users } from "@/lib/db/schema";
