@@ -61,9 +61,10 @@ export async function signupLinkFor(page: Page, email: string, after?: number) {
   return linkFrom(await latestMail(page.request, email, { subject: "Confirm your email address", after }), "/signup/confirm/");
 }
 
-/** Opens the newest sign-up link emailed to `email` and confirms it; ends on "Your organisation is ready". */
-export async function confirmSignup(page: Page, email: string) {
+/** Opens the newest sign-up link emailed to `email` and confirms it with the password chosen; ends on "Your organisation is ready". */
+export async function confirmSignup(page: Page, email: string, password: string) {
   await page.goto(await signupLinkFor(page, email));
+  await page.getByRole("form", { name: "Confirm sign-up" }).getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Confirm and create organisation" }).click();
   await expect(page.getByRole("heading", { name: "Your organisation is ready — sign in" })).toBeVisible();
 }
@@ -76,7 +77,7 @@ export async function signUpFreshAdmin(page: Page, input: string | { prefix?: st
   const { prefix = "admin", ...rest } = typeof input === "string" ? { prefix: input } : input;
   const form = { org: `Org ${prefix}`, name: `Fresh ${prefix}`, password: "a long enough passphrase", ...rest, email: uniqueEmail(prefix) };
   expect(await requestSignup(form)).not.toContain("Too many");
-  await confirmSignup(page, form.email);
+  await confirmSignup(page, form.email, form.password);
   await new LoginPage(page).login(form.email, form.password);
   await expect(page.getByTestId("whoami")).toHaveText(`${form.name} · ${form.org}`);
   return { email: form.email, password: form.password, org: form.org, name: form.name };

@@ -15,7 +15,13 @@ test("a visitor signs up by the emailed link, then signs in to the new organisat
   await expect(page.getByRole("heading", { name: "Create Initech Helpdesk" })).toBeVisible();
   await expect(page.getByTestId("signup-email")).toHaveText(email);
   await page.screenshot({ path: "e2e/screenshots/signup-confirm.png", fullPage: true });
-  await page.getByRole("button", { name: "Confirm and create organisation" }).click();
+  // The password chosen on the form is asked for again: a wrong one creates nothing.
+  const confirm = page.getByRole("form", { name: "Confirm sign-up" });
+  await confirm.getByLabel("Password").fill("not what I chose");
+  await confirm.getByRole("button", { name: "Confirm and create organisation" }).click();
+  await expect(confirm.getByText("That is not the password chosen when signing up.", { exact: false })).toBeVisible();
+  await confirm.getByLabel("Password").fill("tps reports forever");
+  await confirm.getByRole("button", { name: "Confirm and create organisation" }).click();
   await expect(page.getByRole("heading", { name: "Your organisation is ready — sign in" })).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/signup-ready.png", fullPage: true });
   await page.getByRole("link", { name: "Sign in", exact: true }).click();

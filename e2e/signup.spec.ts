@@ -56,6 +56,7 @@ test("used, superseded and garbled sign-up links get a clear page, never an erro
 
   await page.goto(second);
   await expect(page.getByTestId("signup-org")).toHaveText("Second Try");
+  await page.getByRole("form", { name: "Confirm sign-up" }).getByLabel("Password").fill("a long enough passphrase");
   await page.getByRole("button", { name: "Confirm and create organisation" }).click();
   await expect(page.getByRole("heading", { name: "Your organisation is ready — sign in" })).toBeVisible();
   await page.goto(second);

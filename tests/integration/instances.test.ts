@@ -72,7 +72,7 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     // Sign-up by emailed link, both steps on this instance.
     await requestSignup(db, { organization: "Durable Org", name: "Dee", email, password: PASSWORD }, { baseUrl: "http://guardian.test", meta });
     const [mail] = await db.select().from(schema.devMail).where(eq(schema.devMail.to, email));
-    const { org } = await completeSignup(db, /\/signup\/confirm\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1], meta);
+    const { org } = await completeSignup(db, { token: /\/signup\/confirm\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!, password: PASSWORD }, meta);
     const killer = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
     clients.push(killer);
     const [killed] = await killer`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recovery-test'`;

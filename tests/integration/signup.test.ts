@@ -15,7 +15,8 @@ import { getDb } from "@/lib/db/client";
 import { attemptCounters, auditEvents, devMail, loginChallenges, organizations, sessions, signupRequests, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { SIGNUP_MAIL_FAILED, requestSignup } from "@/lib/orgs/signup";
-import { INVALID_SIGNUP_LINK, SIGNUP_ADDRESS_TAKEN, completeSignup, findSignupRequest } from "@/lib/orgs/signup-link";
+import { INVALID_SIGNUP_LINK,
+  WRONG_SIGNUP_PASSWORD, SIGNUP_ADDRESS_TAKEN, completeSignup, findSignupRequest } from "@/lib/orgs/signup-link";
 import { verifyPassword } from "@/lib/passwords";
 import { PASSWORD, createUser, orgWithAdmin, uniqueEmail } from "./factories";
 
@@ -201,7 +202,7 @@ describe("the emailed link", () => {
     const token = await latestToken(email);
     expect(await findSignupRequest(db, token)).toMatchObject({ organizationName: "Globex Help", name: "Fay Founder", email });
 
-    const { org, user } = await completeSignup(db, token, meta);
+    const { org, user } = await completeSignup(db, { token: token, password: PASSWORD }, meta);
     expect(org.name).toBe("Globex Help");
     expect(user).toMatchObject({ orgId: org.id, email, name: "Fay Founder", role: "admin", mfaEnforced: false });
     expect(await verifyPassword(user.passwordHash, PASSWORD)).toBe(true);
@@ -213,7 +214,7 @@ describe("the emailed link", () => {
 
     // Used up.
     expect(await findSignupRequest(db, token)).toBeNull();
-    expect(await outcome(completeSignup(db, token))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
+    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
 
     // The new admin signs in with the password chosen on the form.
     const { next, token: challenge } = await passwordStep(db, { email, password: PASSWORD }, meta);
@@ -227,7 +228,7 @@ describe("the emailed link", () => {
     const name = `Race Org ${randomUUID()}`;
     await requestSignup(db, form(email, name), { baseUrl: BASE_URL, meta: client() });
     const token = await latestToken(email);
-    const results = await Promise.all([1, 2, 3].map(() => outcome(completeSignup(db, token))));
+    const results = await Promise.all([1, 2, 3].map(() => outcome(completeSignup(db, { token: token, password: PASSWORD }))));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([
       { ok: false, code: "not_found", message: INVALID_SIGNUP_LINK },
@@ -247,7 +248,7 @@ describe("the emailed link", () => {
     await db.update(signupRequests).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(signupRequests.email, email));
     const orgsBefore = await orgCount();
     expect(await findSignupRequest(db, token)).toBeNull();
-    expect(await outcome(completeSignup(db, token))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
+    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
     expect(await orgCount()).toBe(orgsBefore);
     expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
   });
@@ -261,17 +262,34 @@ describe("the emailed link", () => {
     const second = await latestToken(email);
     expect(second).not.toBe(first);
     expect(await findSignupRequest(db, first)).toBeNull();
-    expect(await outcome(completeSignup(db, first))).toMatchObject({ ok: false, code: "not_found" });
+    expect(await outcome(completeSignup(db, { token: first, password: PASSWORD }))).toMatchObject({ ok: false, code: "not_found" });
     expect(await pending(email)).toHaveLength(1);
-    const { org } = await completeSignup(db, second);
+    const { org } = await completeSignup(db, { token: second, password: PASSWORD });
     expect(org.name).toBe("Second Try");
+  });
+
+  it("asks for the password chosen at sign-up: a sign-up someone else started for the address cannot be confirmed into their account", async () => {
+    const db = await getDb();
+    const email = uniqueEmail("victim");
+    // Someone who knows the address starts a sign-up with a password only they know.
+    await requestSignup(db, { ...form(email, "Hijack Org"), password: "the attacker's passphrase" }, { baseUrl: BASE_URL, meta: client() });
+    const token = await latestToken(email);
+    // The owner opens the link and types their own password: refused, nothing created.
+    const wrong = await outcome(completeSignup(db, { token, password: PASSWORD }));
+    expect(wrong).toMatchObject({ ok: false, code: "bad_request", message: WRONG_SIGNUP_PASSWORD });
+    expect(await db.select().from(organizations).where(eq(organizations.name, "Hijack Org"))).toHaveLength(0);
+    // Five wrong passwords use the link up: whoever holds it cannot guess on.
+    for (let i = 0; i < 4; i++) await outcome(completeSignup(db, { token, password: `guess ${i}` }));
+    expect(await findSignupRequest(db, token)).toBeNull();
+    expect(await outcome(completeSignup(db, { token, password: "the attacker's passphrase" }))).toMatchObject({ ok: false, code: "not_found" });
+    expect(await db.select().from(organizations).where(eq(organizations.name, "Hijack Org"))).toHaveLength(0);
   });
 
   it("garbled links find nothing and fail with the same clear message", async () => {
     const db = await getDb();
     for (const token of ["", "x", "a".repeat(500), "../../etc/passwd", "abc def ghi jkl mno", null, 42, { $ne: "" }, randomUUID().replace(/-/g, "")]) {
       expect(await findSignupRequest(db, token)).toBeNull();
-      expect(await outcome(completeSignup(db, token))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
+      expect(await outcome(completeSignup(db, { token: token as string, password: PASSWORD }))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
     }
   });
 
@@ -282,7 +300,7 @@ describe("the emailed link", () => {
     const token = await latestToken(email);
     const { org } = await orgWithAdmin();
     await createUser(org.id, { email }); // e.g. invited by another organisation meanwhile
-    expect(await outcome(completeSignup(db, token))).toEqual({ ok: false, code: "conflict", message: SIGNUP_ADDRESS_TAKEN });
+    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({ ok: false, code: "conflict", message: SIGNUP_ADDRESS_TAKEN });
     expect(await db.select().from(organizations).where(eq(organizations.name, "Too Late Org"))).toHaveLength(0);
     expect(await findSignupRequest(db, token)).toBeNull();
   });

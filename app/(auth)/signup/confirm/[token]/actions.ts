@@ -1,11 +1,10 @@
 "use server";
-import { z } from "zod";
 import { publicAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
-import { completeSignup } from "@/lib/orgs/signup-link";
+import { completeSignup, confirmSignupSchema } from "@/lib/orgs/signup-link";
 
 /** Creates the organisation and its admin from the emailed link. No session: the admin then signs in. */
-export const confirmSignupAction = publicAction(z.object({ token: z.string().max(300) }), async ({ token }, { meta }) => {
-  const { user } = await completeSignup(await getDb(), token, meta);
+export const confirmSignupAction = publicAction(confirmSignupSchema, async (input, { meta }) => {
+  const { user } = await completeSignup(await getDb(), input, meta);
   return { ok: true, data: { email: user.email } };
 });

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { FormMessage, SubmitButton } from "@/components/form";
+import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { buttonClass } from "@/components/styles";
 import type { ActionState } from "@/lib/action";
 import { confirmSignupAction } from "./actions";
@@ -28,7 +28,9 @@ export function ConfirmSignup({ token, request }: { token: string; request: Requ
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold">Create {request.organizationName}</h1>
-      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">Your email address is confirmed. One click creates your organisation.</p>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+        Your email address is confirmed. Enter the password you chose when signing up to create your organisation.
+      </p>
       <dl className="mb-6 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-600 dark:text-slate-400">Organisation</dt>
         <dd data-testid="signup-org">{request.organizationName}</dd>
@@ -40,6 +42,15 @@ export function ConfirmSignup({ token, request }: { token: string; request: Requ
       <form action={action} className="space-y-4" aria-label="Confirm sign-up">
         <FormMessage state={state} />
         <input type="hidden" name="token" value={token} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          state={state}
+          hint="The one you chose on the sign-up form. If you did not sign up, ignore this page."
+        />
         <SubmitButton className="w-full" pendingText="Creating…">
           Confirm and create organisation
         </SubmitButton>
