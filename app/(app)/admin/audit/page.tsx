@@ -164,7 +164,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       <td role="cell" data-label="Time (UTC)" className="px-4 py-2 whitespace-nowrap">
                         <time dateTime={row.createdAt.toISOString()}>{timeFormat.format(row.createdAt)}</time>
                       </td>
-                      <td role="cell" data-label="Event" className="px-4 py-2 font-medium sm:font-normal">
+                      <td role="cell" data-label="Event" className="px-4 py-2 font-medium sm:min-w-36 sm:font-normal">
                         {eventLabel(row.event)}
                       </td>
                       <td role="cell" data-label="Actor" className="px-4 py-2">

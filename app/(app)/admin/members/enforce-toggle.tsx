@@ -44,7 +44,8 @@ export function EnforceToggle({ userId, name, enforced, showLabel = false }: { u
     return { ...result, enforced: formData.get("enforced") === "true", undone: formData.get("undo") === "1" };
   }, {});
   return (
-    <div className="space-y-2">
+    // gap, not space-y: the empty notice (display: none) must not leave a margin behind.
+    <div className="flex flex-col gap-2">
       <form action={action}>
         <input type="hidden" name="userId" value={userId} />
         <input type="hidden" name="enforced" value={enforced ? "false" : "true"} />
