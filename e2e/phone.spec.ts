@@ -60,7 +60,8 @@ test("header menu, members as cards, the audit log as cards", async ({ page, log
     [DEMO.agents[0]!, "Ben Agent"],
   ] as const) {
     const row = admin.row(email);
-    await expect(row.getByRole("link", { name, exact: true })).toBeInViewport();
+    await row.scrollIntoViewIfNeeded();
+    await expect(row.getByRole("link", { name, exact: true })).toBeInViewport({ ratio: 1 });
     await expectInside(row.getByRole("switch", { name: `Enforce 2FA for ${name}` }), row);
     await expectInside(row.getByRole("link", { name }).first(), row);
     await expect(row.getByText(email)).toBeVisible();

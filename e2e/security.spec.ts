@@ -100,7 +100,7 @@ test.describe("security headers", () => {
     const problems = watchViolations(page);
     await loginPage.login(DEMO.admin, DEMO_PASSWORD);
     await expect(page.getByTestId("home-name")).toHaveText("Ada Admin");
-    await page.getByRole("link", { name: "Security", exact: true }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Security", exact: true }).click();
     await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
     await page.goto("/admin/audit");
     await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
