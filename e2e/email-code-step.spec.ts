@@ -6,7 +6,12 @@
 import { latestCode, mailCursor } from "./helpers/mailbox";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
 
-test("one remember checkbox; the resend countdown runs out, is announced, and a new code arrives", async ({ page, request, loginPage, twoFactor }) => {
+test("one remember checkbox; the resend countdown runs out, is announced, and a new code arrives", async ({
+  page,
+  request,
+  loginPage,
+  twoFactor,
+}) => {
   test.setTimeout(180_000);
   const { email, password } = await signUpFreshAdmin(page, "countdown");
   await twoFactor.enrolEmail(request, email);

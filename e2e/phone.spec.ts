@@ -38,7 +38,15 @@ test("header menu, members as cards, the audit log as cards", async ({ page, log
   await shots(page, "home");
   await menu.click();
   const panel = page.getByTestId("app-menu");
-  for (const link of ["Home", "Security", "Organisation", "Account", "Two-factor authentication", "Sessions and browsers", "Login history"]) {
+  for (const link of [
+    "Home",
+    "Security",
+    "Organisation",
+    "Account",
+    "Two-factor authentication",
+    "Sessions and browsers",
+    "Login history",
+  ]) {
     await expect(panel.getByRole("link", { name: link, exact: true })).toBeVisible();
   }
   await expect(panel.getByRole("button", { name: "Sign out" })).toBeVisible();
@@ -89,7 +97,11 @@ test("recovery codes on a phone: one per line, never broken", async ({ page, two
   const codes = twoFactor.successDialog().getByTestId("recovery-codes").locator("li");
   await expect(codes).toHaveCount(10);
   const boxes = await codes.evaluateAll((items) =>
-    items.map((li) => ({ left: li.getBoundingClientRect().left, height: li.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(li).lineHeight) })),
+    items.map((li) => ({
+      left: li.getBoundingClientRect().left,
+      height: li.getBoundingClientRect().height,
+      lineHeight: parseFloat(getComputedStyle(li).lineHeight),
+    })),
   );
   for (const box of boxes) expect(box.height).toBeLessThan(box.lineHeight * 1.5); // a single line each
   expect(new Set(boxes.map((b) => Math.round(b.left))).size).toBe(1); // one column

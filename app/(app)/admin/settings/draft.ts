@@ -22,7 +22,10 @@ export function parseDraft(params: Record<string, string | string[] | undefined>
   if (params.draft !== "1") return null;
   const on = (key: string) => params[key] === "on";
   const day = typeof params.graceDay === "string" && /^\d{4}-\d{2}-\d{2}$/.test(params.graceDay) ? params.graceDay : null;
-  const days = typeof params.rememberDeviceDays === "string" && /^\d{1,3}$/.test(params.rememberDeviceDays) ? Number(params.rememberDeviceDays) : undefined;
+  const days =
+    typeof params.rememberDeviceDays === "string" && /^\d{1,3}$/.test(params.rememberDeviceDays)
+      ? Number(params.rememberDeviceDays)
+      : undefined;
   return {
     allowTotp: on("allowTotp"),
     allowEmail: on("allowEmail"),

@@ -26,13 +26,26 @@ export async function LoginHistory({ user, limit }: { user: CurrentUser; limit: 
   return (
     <table role="table" className="stack-table stack-flush w-full text-left text-sm" data-testid="login-history">
       <caption className="sr-only">Recent sign-in attempts, newest first</caption>
-      <thead role="rowgroup" className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
+      <thead
+        role="rowgroup"
+        className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400"
+      >
         <tr role="row">
-          <th role="columnheader" scope="col" className={th}>Time</th>
-          <th role="columnheader" scope="col" className={th}>Result</th>
-          <th role="columnheader" scope="col" className={th}>Method</th>
-          <th role="columnheader" scope="col" className={th}>Browser</th>
-          <th role="columnheader" scope="col" className="py-2 font-medium">Address</th>
+          <th role="columnheader" scope="col" className={th}>
+            Time
+          </th>
+          <th role="columnheader" scope="col" className={th}>
+            Result
+          </th>
+          <th role="columnheader" scope="col" className={th}>
+            Method
+          </th>
+          <th role="columnheader" scope="col" className={th}>
+            Browser
+          </th>
+          <th role="columnheader" scope="col" className="py-2 font-medium">
+            Address
+          </th>
         </tr>
       </thead>
       <tbody role="rowgroup" className="divide-y divide-slate-100 dark:divide-slate-800">
