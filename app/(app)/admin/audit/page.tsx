@@ -143,9 +143,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </p>
           </div>
           {result.events.length > 0 && (
-            // Wide screens: a table; phones: one card per event (.stack-table), every detail in words.
-            <div className="sm:overflow-x-auto">
-              <table role="table" className="stack-table w-full text-left text-sm" data-testid="audit-table">
+            // Wide enough: a table; narrower (phones, tablets): one card per event (.stack-wide), every detail in words.
+            <div className="stack-container overflow-x-auto">
+              <table role="table" className="stack-table stack-wide w-full text-left text-sm" data-testid="audit-table">
                 <caption className="sr-only">Audit events, newest first</caption>
                 <thead role="rowgroup" className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
                   <tr role="row">
