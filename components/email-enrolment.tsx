@@ -56,7 +56,10 @@ export function EmailEnrolment({
   const addressText = <span className="font-medium text-slate-900 dark:text-slate-100">{address}</span>;
 
   const weaker = (
-    <p data-testid="email-weaker-note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+    <p
+      data-testid="email-weaker-note"
+      className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+    >
       {EMAIL_WEAKER_NOTE}
       {suggestApp && ` ${ADD_APP_HINT}`}
     </p>
@@ -71,7 +74,14 @@ export function EmailEnrolment({
         </p>
         {weaker}
         <FormMessage state={sendState} />
-        <Field label="Name" name="name" defaultValue={sendState.name ?? DEFAULT_EMAIL_FACTOR_NAME} maxLength={60} state={sendState} hint="Shown in your list of second factors." />
+        <Field
+          label="Name"
+          name="name"
+          defaultValue={sendState.name ?? DEFAULT_EMAIL_FACTOR_NAME}
+          maxLength={60}
+          state={sendState}
+          hint="Shown in your list of second factors."
+        />
         {/* A code sent moments ago (another tab, a reload) holds the cooldown: counted down here too. */}
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <ResendButton cooldownUntil={sendState.cooldownUntil ?? null} tone="primary">
@@ -87,10 +97,20 @@ export function EmailEnrolment({
       <form action={confirm} className="space-y-4" noValidate aria-label="Confirm email authentication">
         {sendState.ok ? (
           <p role="status" data-testid="email-sent" className="text-sm text-slate-600 dark:text-slate-400">
-            {sendState.resent ? <>We sent a new code to {addressText}. Only the newest code works.</> : <>We sent a 6-digit code to {addressText}. It works once, for {EMAIL_CODE_MINUTES} minutes.</>}
+            {sendState.resent ? (
+              <>We sent a new code to {addressText}. Only the newest code works.</>
+            ) : (
+              <>
+                We sent a 6-digit code to {addressText}. It works once, for {EMAIL_CODE_MINUTES} minutes.
+              </>
+            )}
           </p>
         ) : (
-          <p role="alert" data-testid="email-send-error" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          <p
+            role="alert"
+            data-testid="email-send-error"
+            className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          >
             {sendState.error}
           </p>
         )}

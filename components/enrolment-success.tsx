@@ -9,10 +9,15 @@ const TITLES: Record<FactorType, string> = { totp: "Authenticator app added", em
 
 function SuccessNote({ kind, address }: { kind: FactorType; address?: string }) {
   return (
-    <div data-testid={kind === "totp" ? "totp-success" : "email-success"} className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
+    <div
+      data-testid={kind === "totp" ? "totp-success" : "email-success"}
+      className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+    >
       <p className="font-semibold">{TITLES[kind]}</p>
       <p className="text-sm">
-        {kind === "totp" ? "From now on, signing in asks for a code from this app." : `From now on, signing in can ask for a code sent to ${address ?? "your email"}.`}
+        {kind === "totp"
+          ? "From now on, signing in asks for a code from this app."
+          : `From now on, signing in can ask for a code sent to ${address ?? "your email"}.`}
       </p>
     </div>
   );
@@ -28,12 +33,28 @@ type SuccessProps = EnrolmentDone & {
 };
 
 /** The body of the success moment: what is on now, then the recovery codes (first method only), then the way on. */
-function SuccessBody({ kind, recoveryCodes, orgName, address, finishLabel, onFinished, finishRef }: SuccessProps & { finishRef: React.Ref<HTMLButtonElement> }) {
+function SuccessBody({
+  kind,
+  recoveryCodes,
+  orgName,
+  address,
+  finishLabel,
+  onFinished,
+  finishRef,
+}: SuccessProps & { finishRef: React.Ref<HTMLButtonElement> }) {
   return (
     <div className="space-y-6">
       <SuccessNote kind={kind} address={address} />
       {recoveryCodes ? (
-        <RecoveryCodes codes={recoveryCodes} orgName={orgName} factors={[kind]} onDone={onFinished} doneLabel={finishLabel} doneRef={finishRef} headingLevel={3} />
+        <RecoveryCodes
+          codes={recoveryCodes}
+          orgName={orgName}
+          factors={[kind]}
+          onDone={onFinished}
+          doneLabel={finishLabel}
+          doneRef={finishRef}
+          headingLevel={3}
+        />
       ) : (
         <button ref={finishRef} type="button" className={buttonClass()} onClick={onFinished}>
           {finishLabel}

@@ -19,7 +19,11 @@ type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
  * selected, so typing replaces it), whether the form was sent with the mouse or the keyboard. If it
  * already had the focus it is focused again, so a screen reader reads the new message.
  */
-export function useFocusOnError(ref: React.RefObject<HTMLInputElement | HTMLSelectElement | null>, state: ActionState<unknown> | undefined, invalid: boolean) {
+export function useFocusOnError(
+  ref: React.RefObject<HTMLInputElement | HTMLSelectElement | null>,
+  state: ActionState<unknown> | undefined,
+  invalid: boolean,
+) {
   // Keyed by the answer's own field errors (a new object per answer), not by `state`, which callers may rebuild on every render.
   const answer = state?.fieldErrors;
   useEffect(() => {
@@ -127,7 +131,11 @@ export function FormMessage({ state }: { state?: ActionState<unknown> }) {
   }
   if (state.ok && state.message) {
     return (
-      <p role="status" data-testid="form-success" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+      <p
+        role="status"
+        data-testid="form-success"
+        className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+      >
         {state.message}
       </p>
     );

@@ -48,8 +48,8 @@ export function RecoveryCodes({
           Save your recovery codes
         </Heading>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          {lossText(factors)}, each of these codes lets you sign in once. Keep them somewhere safe, like a password manager. They will not be
-          shown again.
+          {lossText(factors)}, each of these codes lets you sign in once. Keep them somewhere safe, like a password manager. They will not
+          be shown again.
         </p>
         <p className="hidden print:block">Recovery codes for {orgName}. Each code can be used once, in place of your second factor.</p>
       </div>
@@ -68,7 +68,11 @@ export function RecoveryCodes({
         <button type="button" className={buttonClass("secondary")} onClick={copy}>
           {copied === "copied" ? "Copied" : "Copy"}
         </button>
-        <a className={buttonClass("secondary")} download="recovery-codes.txt" href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}>
+        <a
+          className={buttonClass("secondary")}
+          download="recovery-codes.txt"
+          href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}
+        >
           Download .txt
         </a>
         <button type="button" className={buttonClass("secondary")} onClick={() => window.print()}>
@@ -84,7 +88,8 @@ export function RecoveryCodes({
         )}
       </p>
       <label className="flex items-center gap-2 text-sm print:hidden">
-        <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} className="h-4 w-4" />I have saved these recovery codes
+        <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} className="h-4 w-4" />I have saved these
+        recovery codes
       </label>
       <button ref={doneRef} type="button" className={`${buttonClass()} print:hidden`} disabled={!saved} onClick={onDone}>
         {doneLabel}

@@ -40,7 +40,9 @@ export function TotpEnrolment({
       <ol className="space-y-6 text-sm">
         <li>
           <p className="font-medium">1. Scan this QR code with your authenticator app</p>
-          <p className="mt-1 text-slate-600 dark:text-slate-400">Google Authenticator, Microsoft Authenticator, 1Password, Authy and others work.</p>
+          <p className="mt-1 text-slate-600 dark:text-slate-400">
+            Google Authenticator, Microsoft Authenticator, 1Password, Authy and others work.
+          </p>
           <div className="mt-3 inline-block rounded-lg bg-white p-3 ring-1 ring-slate-200">
             <QRCodeSVG value={uri} size={184} level="M" marginSize={2} title="QR code for your authenticator app" data-testid="totp-qr" />
           </div>
@@ -48,7 +50,11 @@ export function TotpEnrolment({
         <li>
           <p className="font-medium">Can&apos;t scan it? Enter this setup key instead</p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code ref={keyRef} data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wider dark:bg-slate-800">
+            <code
+              ref={keyRef}
+              data-testid="totp-secret"
+              className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wider dark:bg-slate-800"
+            >
               {formattedSecret}
             </code>
             <button type="button" className={buttonClass("secondary")} onClick={copy}>
@@ -65,7 +71,14 @@ export function TotpEnrolment({
         <p className="text-sm font-medium">2. Name it and enter the code it shows</p>
         <FormMessage state={state} />
         <input type="hidden" name="factorId" value={factorId} />
-        <Field label="Name" name="name" defaultValue="Authenticator app" maxLength={60} state={state} hint="So you can tell your devices apart, like “Work phone”." />
+        <Field
+          label="Name"
+          name="name"
+          defaultValue="Authenticator app"
+          maxLength={60}
+          state={state}
+          hint="So you can tell your devices apart, like “Work phone”."
+        />
         <CodeField state={state} label="6-digit code" />
         <SubmitButton pendingText="Verifying…">Verify and turn on</SubmitButton>
       </form>

@@ -65,22 +65,22 @@ export function Notice({ tone = "info", children, title }: { tone?: "info" | "wa
 }
 
 /**
- * An email address that wraps only where it reads well (after "@", before a dot) when it does not fit,
- * never in the middle of a word unless one part alone is wider than the space.
+ * An email address that, when it does not fit, wraps after the "@" (a table column no longer shrinks
+ * to break it mid-word); a part wider than the space still breaks rather than overflow.
  */
 export function EmailText({ email, className = "" }: { email: string; className?: string }) {
   const at = email.lastIndexOf("@");
-  const [local, domain] = at > 0 ? [email.slice(0, at + 1), email.slice(at + 1)] : [email, ""];
-  const domainParts = domain.split(/(?=\.)/);
   return (
     <span className={`break-words ${className}`}>
-      {local}
-      {domainParts.map((part, i) => (
-        <span key={i}>
+      {at > 0 ? (
+        <>
+          {email.slice(0, at + 1)}
           <wbr />
-          {part}
-        </span>
-      ))}
+          {email.slice(at + 1)}
+        </>
+      ) : (
+        email
+      )}
     </span>
   );
 }

@@ -86,7 +86,11 @@ test("the sign-in's 2FA step and the enrolment success dialog", async ({ page, l
   await loginPage.expectSignedIn();
 });
 
-test("the sign-in's forced 2FA setup, and its success state", async ({ page, browser, loginPage }) => {
+test("the invitation and the sign-in's forced 2FA setup (its success card: enrolment-flows.spec.ts)", async ({
+  page,
+  browser,
+  loginPage,
+}) => {
   test.setTimeout(120_000);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   const email = uniqueEmail("a11ysetup");

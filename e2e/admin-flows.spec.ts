@@ -20,7 +20,9 @@ test("an admin without 2FA is sent to set it up and comes back to the policy as 
   await page.getByLabel("Members may skip setup until (optional)").fill(grace.iso);
   await page.getByLabel("Remember a device for (days)").fill("14");
   await page.getByLabel("Email codes").uncheck();
-  await expect(admin.preview()).toContainText(`1 member has not set up 2FA; they will be asked at their next login, after ${grace.label} they cannot skip.`);
+  await expect(admin.preview()).toContainText(
+    `1 member has not set up 2FA; they will be asked at their next login, after ${grace.label} they cannot skip.`,
+  );
   await expect(save).toBeDisabled();
   await expect(save).toHaveAccessibleDescription(/Saving needs your own two-factor authentication first/);
   await page.screenshot({ path: "e2e/screenshots/admin-settings-own-2fa.png", fullPage: true });

@@ -174,6 +174,10 @@ test("the demo admin sees who is affected before requiring 2FA, and is asked to 
   await expect(save).toBeDisabled();
   await expect(save).toHaveAccessibleDescription(/Saving needs your own two-factor authentication first/);
   await expect(page.getByRole("link", { name: "Set up my 2FA now" })).toBeVisible();
+  // The server refuses it anyway (S28): a form sent around the disabled button gets the refusal and the way out.
+  await page.getByRole("form", { name: "Two-factor policy" }).evaluate((form: HTMLFormElement) => form.requestSubmit());
+  await expect(page.getByTestId("form-error")).toContainText("Set up two-factor authentication on your own account before requiring it");
+  await expect(page.getByTestId("setup-2fa-link")).toHaveAttribute("href", "/security/two-factor");
   // Nothing was saved.
   await page.goto("/admin");
   await expect(page.getByTestId("policy-requirement")).toHaveText("Optional: members choose whether to set up 2FA.");

@@ -51,7 +51,7 @@ test("a user sets up email codes, signs in with an emailed code, meets the resen
   expect((await mailSince(request, email, cursor)).map((m) => m.subject)).toEqual([expect.stringContaining("sign-in code")]);
   await page.screenshot({ path: "e2e/screenshots/login-email.png", fullPage: true });
 
-  // Asking again at once: "Send a new code" waits out the cooldown, counting down (e2e/ui-flows.spec.ts
+  // Asking again at once: "Send a new code" waits out the cooldown, counting down (e2e/email-code-step.spec.ts
   // follows it to the end). The server enforces it too: a form sent anyway (a script, an old tab) is told
   // how long to wait, and no email goes out.
   const resend = page.getByRole("form", { name: "Send a new code" });

@@ -3,10 +3,16 @@
  * new code" disabled while the server's cooldown runs, with a countdown and a polite "you can ask
  * now" at its end; then it sends a new code.
  */
+import { expectAccessible } from "./helpers/axe";
 import { latestCode, mailCursor } from "./helpers/mailbox";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
 
-test("one remember checkbox; the resend countdown runs out, is announced, and a new code arrives", async ({ page, request, loginPage, twoFactor }) => {
+test("one remember checkbox; the resend countdown runs out, is announced, and a new code arrives", async ({
+  page,
+  request,
+  loginPage,
+  twoFactor,
+}) => {
   test.setTimeout(180_000);
   const { email, password } = await signUpFreshAdmin(page, "countdown");
   await twoFactor.enrolEmail(request, email);
@@ -28,6 +34,7 @@ test("one remember checkbox; the resend countdown runs out, is announced, and a 
   await expect(button).toBeDisabled();
   await expect(countdown).toHaveText(/^You can ask for a new code in \d+ seconds?\.$/);
   await expect(button).toHaveAccessibleDescription(/You can ask for a new code in \d+ seconds?\./);
+  await expectAccessible(page, "/login/verify (email code, counting down)");
   const secondsAt = async () => Number((await countdown.innerText()).match(/(\d+)/)![1]);
   const before = await secondsAt();
   expect(before).toBeLessThanOrEqual(30);

@@ -29,7 +29,11 @@ async function memberAtForcedSetup(page: Page, browser: Browser) {
   return { member, context };
 }
 
-test("forced setup at sign-in: after the app is added the whole card is the success state; 'Start over' before", async ({ page, browser, loginPage }) => {
+test("forced setup at sign-in: after the app is added the whole card is the success state; 'Start over' before", async ({
+  page,
+  browser,
+  loginPage,
+}) => {
   test.setTimeout(120_000);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   const { member, context } = await memberAtForcedSetup(page, browser);
@@ -58,7 +62,11 @@ test("forced setup at sign-in: after the app is added the whole card is the succ
   await context.close();
 });
 
-test("Security › Two-factor: a wrong code keeps the focus and the text; success is a dialog that leads back", async ({ page, context, twoFactor }) => {
+test("Security › Two-factor: a wrong code keeps the focus and the text; success is a dialog that leads back", async ({
+  page,
+  context,
+  twoFactor,
+}) => {
   test.setTimeout(120_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signUpFreshAdmin(page, "dialog");
@@ -136,7 +144,11 @@ test("Security › Two-factor: a wrong code keeps the focus and the text; succes
   await expect(page.getByRole("heading", { level: 1, name: "Two-factor authentication" })).toBeVisible();
 });
 
-test("recovery codes for email codes say so, and a refused clipboard is reported, with the codes selected", async ({ page, request, twoFactor }) => {
+test("recovery codes for email codes say so, and a refused clipboard is reported, with the codes selected", async ({
+  page,
+  request,
+  twoFactor,
+}) => {
   test.setTimeout(120_000);
   // A browser without the Clipboard API (an insecure origin, an old browser).
   await page.addInitScript(() => Object.defineProperty(navigator, "clipboard", { value: undefined }));

@@ -10,7 +10,9 @@ import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test } from "./fixtures"
 /** The "expanded" state Chromium gives a button in its accessibility tree (what screen readers get). */
 async function expandedState(page: import("@playwright/test").Page, name: RegExp) {
   const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[] };
+  const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as {
+    nodes: { role?: { value: string }; name?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[];
+  };
   await cdp.detach();
   const button = nodes.find((n) => n.role?.value === "button" && name.test(n.name?.value ?? ""));
   if (!button) throw new Error(`no button named ${name}`);
@@ -24,7 +26,11 @@ test("the Security area: sub-navigation, the user menu's Login history, and old 
   const nav = security.nav();
   await expect(nav.getByRole("link")).toHaveText(["Account", "Two-factor", "Sessions and browsers", "Login history"]);
   await expect(nav.getByRole("link", { name: "Account" })).toHaveAttribute("aria-current", "page");
-  for (const [label, section] of [["Two-factor", "twoFactor"], ["Sessions and browsers", "sessions"], ["Login history", "loginHistory"]] as const) {
+  for (const [label, section] of [
+    ["Two-factor", "twoFactor"],
+    ["Sessions and browsers", "sessions"],
+    ["Login history", "loginHistory"],
+  ] as const) {
     await nav.getByRole("link", { name: label }).click();
     await security.expectOn(section);
     await expect(page).toHaveURL(new RegExp(`${SECURITY[section].path}$`));
@@ -87,7 +93,11 @@ test("home says when 2FA is off, with the way to turn it on, and says On afterwa
   await expect(card.getByRole("link", { name: "Manage two-factor authentication" })).toBeVisible();
 });
 
-test("a mistyped URL is a 404 signed out and signed in, with one main landmark; the login page focuses the email field", async ({ page, request, loginPage }) => {
+test("a mistyped URL is a 404 signed out and signed in, with one main landmark; the login page focuses the email field", async ({
+  page,
+  request,
+  loginPage,
+}) => {
   const anonymous = await request.get("/no-such-page", { maxRedirects: 0 });
   expect(anonymous.status()).toBe(404);
   await page.goto("/no-such-page");

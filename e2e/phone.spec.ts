@@ -38,7 +38,15 @@ test("header menu, members as cards, the audit log as cards", async ({ page, log
   await shots(page, "home");
   await menu.click();
   const panel = page.getByTestId("app-menu");
-  for (const link of ["Home", "Security", "Organisation", "Account", "Two-factor authentication", "Sessions and browsers", "Login history"]) {
+  for (const link of [
+    "Home",
+    "Security",
+    "Organisation",
+    "Account",
+    "Two-factor authentication",
+    "Sessions and browsers",
+    "Login history",
+  ]) {
     await expect(panel.getByRole("link", { name: link, exact: true })).toBeVisible();
   }
   await expect(panel.getByRole("button", { name: "Sign out" })).toBeVisible();
@@ -61,7 +69,7 @@ test("header menu, members as cards, the audit log as cards", async ({ page, log
   ] as const) {
     const row = admin.row(email);
     await row.scrollIntoViewIfNeeded(); // the list is as long as the organisation; other tests add members
-    await expect(row.getByRole("link", { name, exact: true })).toBeInViewport();
+    await expect(row.getByRole("link", { name, exact: true })).toBeInViewport({ ratio: 1 });
     await expectInside(row.getByRole("switch", { name: `Enforce 2FA for ${name}` }), row);
     await expectInside(row.getByRole("link", { name }).first(), row);
     await expect(row.getByText(email)).toBeVisible();
@@ -89,7 +97,11 @@ test("recovery codes on a phone: one per line, never broken", async ({ page, two
   const codes = twoFactor.successDialog().getByTestId("recovery-codes").locator("li");
   await expect(codes).toHaveCount(10);
   const boxes = await codes.evaluateAll((items) =>
-    items.map((li) => ({ left: li.getBoundingClientRect().left, height: li.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(li).lineHeight) })),
+    items.map((li) => ({
+      left: li.getBoundingClientRect().left,
+      height: li.getBoundingClientRect().height,
+      lineHeight: parseFloat(getComputedStyle(li).lineHeight),
+    })),
   );
   for (const box of boxes) expect(box.height).toBeLessThan(box.lineHeight * 1.5); // a single line each
   expect(new Set(boxes.map((b) => Math.round(b.left))).size).toBe(1); // one column

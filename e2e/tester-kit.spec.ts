@@ -16,7 +16,12 @@ test("sign in, enrol TOTP from the setup key, sign out, sign in with a code", as
   await expect(page.getByTestId("home-name")).toHaveText("Fresh kit");
 });
 
-test("email as the only method: the code goes out as the password step finishes, and loginWithEmailCode still gets it", async ({ page, request, loginPage, twoFactor }) => {
+test("email as the only method: the code goes out as the password step finishes, and loginWithEmailCode still gets it", async ({
+  page,
+  request,
+  loginPage,
+  twoFactor,
+}) => {
   const { email, password } = await signUpFreshAdmin(page, "kitmail");
   await twoFactor.enrolEmail(request, email);
   await twoFactor.finishEnrolment();
@@ -37,7 +42,12 @@ test("email as the only method: the code goes out as the password step finishes,
   await loginPage.expectSignedIn();
 });
 
-test("with an app as well, loginWithEmailCode asks for the email; loginWithTotp uses the app", async ({ page, request, loginPage, twoFactor }) => {
+test("with an app as well, loginWithEmailCode asks for the email; loginWithTotp uses the app", async ({
+  page,
+  request,
+  loginPage,
+  twoFactor,
+}) => {
   test.setTimeout(150_000);
   const { email, password } = await signUpFreshAdmin(page, "kitboth");
   const { app } = await twoFactor.enrolTotp("Phone");

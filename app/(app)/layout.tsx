@@ -15,9 +15,14 @@ function GraceBanner({ until, locale }: { until: Date; locale: string }) {
   const days = graceDaysLeft(until);
   const left = days === 0 ? "Today is the last day" : `${days} day${days === 1 ? "" : "s"} left`;
   return (
-    <div role="status" data-testid="grace-banner" className="border-b border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+    <div
+      role="status"
+      data-testid="grace-banner"
+      className="border-b border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+    >
       <p className="mx-auto max-w-5xl px-4 py-2 text-sm">
-        Your organisation requires two-factor authentication. {left} to set it up (until {formatGraceDay(lastGraceDay(until), new Date(), locale)}).{" "}
+        Your organisation requires two-factor authentication. {left} to set it up (until{" "}
+        {formatGraceDay(lastGraceDay(until), new Date(), locale)}).{" "}
         <Link href="/security/two-factor" className="font-semibold underline">
           Set it up now
         </Link>

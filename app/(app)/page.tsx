@@ -25,7 +25,9 @@ async function TwoFactorCard({ user }: { user: SessionUser }) {
             Two-factor authentication <Badge tone={on ? "green" : required ? "amber" : "slate"}>{on ? "On" : "Off"}</Badge>
           </SectionTitle>
           {on ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">Signing in asks for a second step: {methods.join(" or ").toLowerCase()}.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Signing in asks for a second step: {methods.join(" or ").toLowerCase()}.
+            </p>
           ) : (
             <p className="text-sm text-slate-600 dark:text-slate-400">
               {user.enrolBy

@@ -34,8 +34,9 @@ export class TwoFactorPage {
   /** After enrolment: confirm the codes are saved and close the success dialog ("Done"): back on Security › Two-factor. */
   async finishEnrolment() {
     const dialog = this.successDialog();
+    await expect(dialog).toBeVisible(); // waits for the code to be accepted
     const saved = dialog.getByLabel("I have saved these recovery codes");
-    if (await saved.isVisible()) await saved.check();
+    if (await saved.count()) await saved.check();
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect(this.page.getByRole("heading", { level: 1, name: "Two-factor authentication" })).toBeVisible();
   }

@@ -64,7 +64,8 @@ function graceDay(v: unknown): string {
 
 /** Each known key: how its value reads, or null to leave the key out. `event` helps where a key means two things. */
 const KEYS: Record<string, (value: unknown, event?: string) => Shown> = {
-  changed: (v) => (Array.isArray(v) ? `Changed: ${v.map((k) => POLICY_FIELDS[String(k)] ?? humanise(String(k))).join(", ") || "nothing"}` : null),
+  changed: (v) =>
+    Array.isArray(v) ? `Changed: ${v.map((k) => POLICY_FIELDS[String(k)] ?? humanise(String(k))).join(", ") || "nothing"}` : null,
   method: (v) => `Method: ${methodLabel(String(v))}`,
   type: (v) => `Method: ${FACTOR_TYPES[String(v)] ?? String(v)}`,
   name: (v) => `Name: ${String(v)}`,
@@ -81,7 +82,14 @@ const KEYS: Record<string, (value: unknown, event?: string) => Shown> = {
   role: (v) => `Role: ${ROLES[String(v)] ?? String(v)}`,
   mfaEnforced: (v) => `2FA required: ${yesNo(v)}`,
   wasLocked: (v) => (v === false ? "Was not locked" : null),
-  cleared: (v) => `Cleared: ${String(v).split(",").filter(Boolean).map((k) => LOCK_NAMES[k] ?? k).join(", ") || "nothing was locked"}`,
+  cleared: (v) =>
+    `Cleared: ${
+      String(v)
+        .split(",")
+        .filter(Boolean)
+        .map((k) => LOCK_NAMES[k] ?? k)
+        .join(", ") || "nothing was locked"
+    }`,
   lockedBrowsers: count("Locked browsers"),
   factors: count("Methods removed"),
   recoveryCodes: count("Recovery codes removed"),
@@ -114,7 +122,11 @@ function change(detail: Record<string, unknown>, event?: string): Shown {
 
 /** "lockedBrowsers" → "Locked browsers". */
 function humanise(key: string) {
-  const words = key.replace(/[_-]+/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().trim();
+  const words = key
+    .replace(/[_-]+/g, " ")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

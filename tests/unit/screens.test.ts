@@ -51,8 +51,12 @@ describe("audit details in words", () => {
       "Reason: Lost phone · Methods removed: 1 · Recovery codes removed: 10 · Remembered browsers ended: 0",
     );
     expect(describeDetail({ from: "agent", to: "admin" }, "admin.user.role")).toBe("Role: Agent → Admin");
-    expect(describeDetail({ from: "Old", to: "New", type: "totp" }, "mfa.factor.renamed")).toBe("Name: “Old” → “New” · Method: Authenticator app");
-    expect(describeDetail({ method: "totp", reason: "replayed", counted: false })).toBe("Method: Authenticator app · Reason: code already used · Not counted toward the limit");
+    expect(describeDetail({ from: "Old", to: "New", type: "totp" }, "mfa.factor.renamed")).toBe(
+      "Name: “Old” → “New” · Method: Authenticator app",
+    );
+    expect(describeDetail({ method: "totp", reason: "replayed", counted: false })).toBe(
+      "Method: Authenticator app · Reason: code already used · Not counted toward the limit",
+    );
     expect(describeDetail({ role: "agent", mfaEnforced: true })).toBe("Role: Agent · 2FA required: yes");
     expect(describeDetail({ wasLocked: true, cleared: "password,mfa", lockedBrowsers: 0 })).toBe(
       "Cleared: password (new browsers), second factor · Locked browsers: 0",
@@ -73,8 +77,19 @@ describe("audit details in words", () => {
 
 describe("Set up my 2FA now: the way back", () => {
   it("follows only the policy page, with its query", () => {
-    expect(returnTarget("/admin/settings?draft=1&require2fa=on")).toEqual({ href: "/admin/settings?draft=1&require2fa=on", label: "Back to the 2FA policy" });
-    for (const bad of ["https://evil.example/admin/settings", "//evil.example/admin/settings", "/admin/members", "/\\evil", "javascript:alert(1)", undefined, ["/admin/settings"]]) {
+    expect(returnTarget("/admin/settings?draft=1&require2fa=on")).toEqual({
+      href: "/admin/settings?draft=1&require2fa=on",
+      label: "Back to the 2FA policy",
+    });
+    for (const bad of [
+      "https://evil.example/admin/settings",
+      "//evil.example/admin/settings",
+      "/admin/members",
+      "/\\evil",
+      "javascript:alert(1)",
+      undefined,
+      ["/admin/settings"],
+    ]) {
       expect(returnTarget(bad)).toBeNull();
     }
   });
@@ -94,7 +109,10 @@ describe("Set up my 2FA now: the way back", () => {
       graceDay: "2030-01-31",
       rememberDeviceDays: 14,
     });
-    expect(parseDraft({ draft: "1", graceDay: "31/01/2030", rememberDeviceDays: "9999" })).toMatchObject({ graceDay: null, rememberDeviceDays: undefined });
+    expect(parseDraft({ draft: "1", graceDay: "31/01/2030", rememberDeviceDays: "9999" })).toMatchObject({
+      graceDay: null,
+      rememberDeviceDays: undefined,
+    });
   });
 
   it("maps the old profile page's sections to their new pages", () => {

@@ -11,7 +11,8 @@ function isActive(pathname: string, section: string) {
   return section === "/" ? pathname === "/" : pathname === section || pathname.startsWith(`${section}/`);
 }
 
-const linkClass = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800";
+const linkClass =
+  "rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800";
 const currentClass =
   "aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-white";
 const menuItemClass = "block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800";
@@ -22,7 +23,12 @@ export function MainNav({ links }: { links: NavLinkItem[] }) {
   return (
     <nav aria-label="Main" className="hidden gap-1 md:flex">
       {links.map((l) => (
-        <Link key={l.href} href={l.href} aria-current={isActive(pathname, l.section) ? "page" : undefined} className={`${linkClass} ${currentClass}`}>
+        <Link
+          key={l.href}
+          href={l.href}
+          aria-current={isActive(pathname, l.section) ? "page" : undefined}
+          className={`${linkClass} ${currentClass}`}
+        >
           {l.label}
         </Link>
       ))}
@@ -40,7 +46,15 @@ function Chevron() {
 
 function Bars() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 20 20" className="h-5 w-5 shrink-0 md:hidden" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 20 20"
+      className="h-5 w-5 shrink-0 md:hidden"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+    >
       <path d="M3.5 5.5h13M3.5 10h13M3.5 14.5h13" />
     </svg>
   );
@@ -83,7 +97,12 @@ export function AppMenu({ links, name, orgName }: { links: NavLinkItem[]; name: 
           <ul className="space-y-0.5">
             {links.map((l) => (
               <li key={l.href}>
-                <Link href={l.href} aria-current={isActive(pathname, l.section) ? "page" : undefined} className={`${menuItemClass} ${currentClass}`} onClick={close}>
+                <Link
+                  href={l.href}
+                  aria-current={isActive(pathname, l.section) ? "page" : undefined}
+                  className={`${menuItemClass} ${currentClass}`}
+                  onClick={close}
+                >
                   {l.label}
                 </Link>
               </li>
@@ -94,7 +113,12 @@ export function AppMenu({ links, name, orgName }: { links: NavLinkItem[]; name: 
         <ul className="space-y-0.5">
           {SECURITY_PAGES.map((p) => (
             <li key={p.href}>
-              <Link href={p.href} aria-current={pathname === p.href ? "page" : undefined} className={`${menuItemClass} ${currentClass}`} onClick={close}>
+              <Link
+                href={p.href}
+                aria-current={pathname === p.href ? "page" : undefined}
+                className={`${menuItemClass} ${currentClass}`}
+                onClick={close}
+              >
                 {p.label === "Two-factor" ? "Two-factor authentication" : p.label}
               </Link>
             </li>

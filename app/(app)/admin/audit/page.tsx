@@ -146,9 +146,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </p>
           </div>
           {result.events.length > 0 && (
-            // Wide screens: a table; phones: one card per event (.stack-table), every detail in words.
-            <div className="sm:overflow-x-auto">
-              <table role="table" className="stack-table w-full text-left text-sm" data-testid="audit-table">
+            // Wide enough: a table; narrower (phones, tablets): one card per event (.stack-wide), every detail in words.
+            <div className="stack-container overflow-x-auto">
+              <table role="table" className="stack-table stack-wide w-full text-left text-sm" data-testid="audit-table">
                 <caption className="sr-only">Audit events, newest first</caption>
                 <thead role="rowgroup" className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
                   <tr role="row">
@@ -167,7 +167,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       <td role="cell" data-label="Time (UTC)" className="px-4 py-2 whitespace-nowrap">
                         <time dateTime={row.createdAt.toISOString()}>{timeFormat.format(row.createdAt)}</time>
                       </td>
-                      <td role="cell" data-label="Event" className="px-4 py-2 font-medium sm:font-normal">
+                      <td role="cell" data-label="Event" className="px-4 py-2 font-medium sm:min-w-36 sm:font-normal">
                         {eventLabel(row.event)}
                       </td>
                       <td role="cell" data-label="Actor" className="px-4 py-2">

@@ -18,7 +18,9 @@ function Switch({ on, name }: { on: boolean; name: string }) {
         on ? "bg-blue-700 dark:bg-blue-600" : "bg-slate-500"
       }`}
     >
-      <span className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${on ? "translate-x-5" : "translate-x-0.5"}`} />
+      <span
+        className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${on ? "translate-x-5" : "translate-x-0.5"}`}
+      />
     </button>
   );
 }
@@ -26,7 +28,11 @@ function Switch({ on, name }: { on: boolean; name: string }) {
 function UndoButton() {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" disabled={pending} className="font-medium text-blue-700 underline underline-offset-2 hover:no-underline disabled:opacity-60 dark:text-blue-400">
+    <button
+      type="submit"
+      disabled={pending}
+      className="font-medium text-blue-700 underline underline-offset-2 hover:no-underline disabled:opacity-60 dark:text-blue-400"
+    >
       {pending ? "Undoing…" : "Undo"}
     </button>
   );
@@ -38,13 +44,24 @@ type EnforceState = ActionState & { enforced?: boolean; undone?: boolean };
  * "Enforce 2FA" for one member: a switch that acts at once (it is easy to take back), followed by a
  * notice naming the member and what now happens to them, with Undo.
  */
-export function EnforceToggle({ userId, name, enforced, showLabel = false }: { userId: string; name: string; enforced: boolean; showLabel?: boolean }) {
+export function EnforceToggle({
+  userId,
+  name,
+  enforced,
+  showLabel = false,
+}: {
+  userId: string;
+  name: string;
+  enforced: boolean;
+  showLabel?: boolean;
+}) {
   const [state, action] = useActionState<EnforceState, FormData>(async (prev, formData) => {
     const result = await setEnforcedAction(prev, formData);
     return { ...result, enforced: formData.get("enforced") === "true", undone: formData.get("undo") === "1" };
   }, {});
   return (
-    <div className="space-y-2">
+    // gap, not space-y: the empty notice (display: none) must not leave a margin behind.
+    <div className="flex flex-col gap-2">
       <form action={action}>
         <input type="hidden" name="userId" value={userId} />
         <input type="hidden" name="enforced" value={enforced ? "false" : "true"} />

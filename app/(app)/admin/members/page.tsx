@@ -62,8 +62,8 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             Export CSV
           </a>
         </div>
-        {/* Wide screens: a table (scrolling sideways inside its card if it must). Phones: one card per member (.stack-table). */}
-        <div className="relative sm:overflow-x-auto">
+        {/* Wide enough: a table. Narrower (phones, small tablets): one card per member (.stack-table, by the card's width). */}
+        <div className="stack-container relative overflow-x-auto">
           <table role="table" className="stack-table min-w-full text-left text-sm" data-testid="members-table">
             <caption className="sr-only">Members: {FILTER_LABEL[filter]}</caption>
             <thead role="rowgroup" className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-950 dark:text-slate-400">

@@ -24,7 +24,10 @@ export function parseDraft(params: Record<string, string | string[] | undefined>
   if (params.draft !== "1") return null;
   const on = (key: string) => params[key] === "on";
   const day = typeof params.graceDay === "string" && /^\d{4}-\d{2}-\d{2}$/.test(params.graceDay) ? params.graceDay : null;
-  const days = typeof params.rememberDeviceDays === "string" && /^\d{1,3}$/.test(params.rememberDeviceDays) ? Number(params.rememberDeviceDays) : undefined;
+  const days =
+    typeof params.rememberDeviceDays === "string" && /^\d{1,3}$/.test(params.rememberDeviceDays)
+      ? Number(params.rememberDeviceDays)
+      : undefined;
   // The form sends "false" before the box, and "on" after it when ticked.
   const temp = params.tempCodesEnabled;
   const hours = typeof params.tempCodeMaxHours === "string" && /^\d{1,2}$/.test(params.tempCodeMaxHours) ? Number(params.tempCodeMaxHours) : undefined;

@@ -11,7 +11,9 @@ export default async function LoginHistoryPage() {
   const user = await requireUser({ enrolment: true });
   return (
     <>
-      <PageTitle description={`Your last ${LIMIT} sign-in attempts. A failure you did not make means someone tried your password: change it.`}>
+      <PageTitle
+        description={`Your last ${LIMIT} sign-in attempts. A failure you did not make means someone tried your password: change it.`}
+      >
         Login history
       </PageTitle>
       <Card>

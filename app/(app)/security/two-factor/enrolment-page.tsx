@@ -35,7 +35,11 @@ export function EnrolmentFrame({
         )}
       </Card>
       <p className="mt-4 text-sm">
-        {done ? <TextLink href={next}>{back?.label ?? "Back to two-factor settings"}</TextLink> : <TextLink href={back?.href ?? "/security/two-factor"}>Cancel</TextLink>}
+        {done ? (
+          <TextLink href={next}>{back?.label ?? "Back to two-factor settings"}</TextLink>
+        ) : (
+          <TextLink href={back?.href ?? "/security/two-factor"}>Cancel</TextLink>
+        )}
       </p>
       {done && (
         <EnrolmentSuccessDialog

@@ -40,7 +40,10 @@ export async function TwoFactorSection({ user, back, children }: { user: Current
             Your methods
           </SectionTitle>
           {factors.length > 0 && (
-            <ul className="mb-6 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800" aria-label="Your second factors">
+            <ul
+              className="mb-6 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
+              aria-label="Your second factors"
+            >
               {factors.map((f) => (
                 <li key={f.id} className="space-y-3 p-4" data-testid="factor-row">
                   <div>
@@ -62,7 +65,11 @@ export async function TwoFactorSection({ user, back, children }: { user: Current
           )}
           <div className="flex flex-wrap gap-3">
             {allowed.includes("totp") ? (
-              <Link href={withReturn("/security/two-factor/authenticator", back)} prefetch={false} className={buttonClass(on ? "secondary" : "primary")}>
+              <Link
+                href={withReturn("/security/two-factor/authenticator", back)}
+                prefetch={false}
+                className={buttonClass(on ? "secondary" : "primary")}
+              >
                 Add authenticator app
               </Link>
             ) : (

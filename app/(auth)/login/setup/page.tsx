@@ -23,7 +23,8 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
     return <SignInExpired />;
   }
   const enrolment = isMethodAllowed(challenge.org, "totp") ? await startLoginTotpEnrolment(db, challenge) : null;
-  const until = state.canSkip && state.graceUntil ? formatGraceDay(lastGraceDay(state.graceUntil), new Date(), await requestLocale()) : null;
+  const until =
+    state.canSkip && state.graceUntil ? formatGraceDay(lastGraceDay(state.graceUntil), new Date(), await requestLocale()) : null;
   return (
     <div className="relative left-1/2 w-[min(56rem,calc(100vw-2rem))] -translate-x-1/2">
       <Card>
@@ -33,7 +34,9 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
           intro={
             <p>
               {challenge.org.name} requires two-factor authentication for {challenge.user.email}.{" "}
-              {until ? `You can skip this until ${until}; after that you will not be able to sign in without it.` : "Set it up now to continue."}
+              {until
+                ? `You can skip this until ${until}; after that you will not be able to sign in without it.`
+                : "Set it up now to continue."}
             </p>
           }
           skipUntil={until}

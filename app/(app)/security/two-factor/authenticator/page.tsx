@@ -10,7 +10,11 @@ import { SecurityTotpEnrolment } from "./enrol-client";
 export const metadata: Metadata = { title: "Add authenticator app" };
 export const dynamic = "force-dynamic";
 
-export default async function AddAuthenticatorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AddAuthenticatorPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser({ enrolment: true });
   const back = returnTarget((await searchParams).return);
   if (!isMethodAllowed(user.org, "totp")) {
@@ -24,7 +28,13 @@ export default async function AddAuthenticatorPage({ searchParams }: { searchPar
   return (
     <>
       <PageTitle description="Use an app on your phone to get sign-in codes.">Add authenticator app</PageTitle>
-      <SecurityTotpEnrolment factorId={enrolment.factorId} uri={enrolment.uri} formattedSecret={enrolment.formattedSecret} orgName={user.org.name} back={back} />
+      <SecurityTotpEnrolment
+        factorId={enrolment.factorId}
+        uri={enrolment.uri}
+        formattedSecret={enrolment.formattedSecret}
+        orgName={user.org.name}
+        back={back}
+      />
     </>
   );
 }

@@ -12,7 +12,11 @@ export const metadata: Metadata = { title: "Set up email authentication" };
 export const dynamic = "force-dynamic";
 
 /** Renders only: nothing is created or sent until "Send verification code" (a server action). */
-export default async function EmailEnrolmentPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function EmailEnrolmentPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser({ enrolment: true }); // part of setting up 2FA: open to users who must enrol
   const back = returnTarget((await searchParams).return);
   if (!isMethodAllowed(user.org, "email")) {
