@@ -9,7 +9,10 @@ const config = [
       // One import statement per module, in a fixed order: node and packages, then "@/…", then relative.
       "import/no-duplicates": "error",
       // A leading underscore marks a value left out on purpose (destructuring what a test must ignore).
-      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "warn",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "import/order": [
         "error",
         {

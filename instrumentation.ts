@@ -13,7 +13,9 @@ export async function register() {
   if (!behindClientAddressServer()) {
     if (process.env.NODE_ENV === "production") {
       // Every client would share one per-address budget: 50 wrong passwords would lock every sign-in.
-      throw new Error("Start the production server with `npm start` (server.ts), not `next start`: only server.ts knows the client's address.");
+      throw new Error(
+        "Start the production server with `npm start` (server.ts), not `next start`: only server.ts knows the client's address.",
+      );
     }
     console.warn(
       "Warning: started without server.ts (`npm start`, `npm run dev`): client addresses are unknown, so attempt limits per address are shared by every client and the audit log records no address.",

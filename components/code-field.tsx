@@ -3,7 +3,17 @@ import { Field } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 
 /** A 6-digit code input: numeric keyboard, one-time-code autofill, paste of the whole code works. */
-export function CodeField({ state, label = "6-digit code", name = "code", autoFocus }: { state?: ActionState<unknown>; label?: string; name?: string; autoFocus?: boolean }) {
+export function CodeField({
+  state,
+  label = "6-digit code",
+  name = "code",
+  autoFocus,
+}: {
+  state?: ActionState<unknown>;
+  label?: string;
+  name?: string;
+  autoFocus?: boolean;
+}) {
   return (
     <Field
       label={label}

@@ -14,4 +14,3 @@ export type ButtonTone = keyof typeof buttonTones;
 export function buttonClass(tone: ButtonTone = "primary") {
   return `inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-medium shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed disabled:opacity-60 ${buttonTones[tone]}`;
 }
-

@@ -3,9 +3,7 @@ import Link from "next/link";
 
 export function Card({ children, className = "" }: { children: React.ReactNode; className?: string }) {
   return (
-    <section
-      className={`rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}
-    >
+    <section className={`rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}>
       {children}
     </section>
   );
@@ -23,7 +21,9 @@ export function PageTitle({ children, description }: { children: React.ReactNode
 export function SectionTitle({ children, description, id }: { children: React.ReactNode; description?: React.ReactNode; id?: string }) {
   return (
     <div className="mb-4">
-      <h2 id={id} className="text-lg font-semibold">{children}</h2>
+      <h2 id={id} className="text-lg font-semibold">
+        {children}
+      </h2>
       {description && <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{description}</p>}
     </div>
   );
@@ -49,7 +49,15 @@ export function TextLink({ href, children }: { href: string; children: React.Rea
   );
 }
 
-export function Notice({ tone = "info", children, title }: { tone?: "info" | "warning" | "success" | "error"; children: React.ReactNode; title?: string }) {
+export function Notice({
+  tone = "info",
+  children,
+  title,
+}: {
+  tone?: "info" | "warning" | "success" | "error";
+  children: React.ReactNode;
+  title?: string;
+}) {
   const tones = {
     info: "border-blue-200 bg-blue-50 text-blue-900 dark:border-blue-900 dark:bg-blue-950 dark:text-blue-200",
     warning: "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200",

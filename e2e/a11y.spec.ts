@@ -3,10 +3,10 @@
  * no serious or critical violation. Dialogs are checked while open.
  */
 import type { Page } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 import { expectAccessible } from "./helpers/axe";
 import { latestMail } from "./helpers/mailbox";
 import { AdminPage } from "./pages/admin";
-import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 
 async function check(page: Page, path: string, heading: string | RegExp) {
   await page.goto(path);

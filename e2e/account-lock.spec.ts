@@ -27,7 +27,12 @@ test.afterAll(() => raw.close());
  */
 async function wrongPasswords(email: string, count: number, first: number, cookie?: string) {
   for (let i = 0; i < count; i++) {
-    const body = await raw.login(`127.0.0.${first + i}`, email, `not the password ${i}`, cookie ? { cookie: `${DEVICE_COOKIE}=${cookie}` } : {});
+    const body = await raw.login(
+      `127.0.0.${first + i}`,
+      email,
+      `not the password ${i}`,
+      cookie ? { cookie: `${DEVICE_COOKIE}=${cookie}` } : {},
+    );
     expect(RawActions.outcome(body), `attempt ${i + 1}`).toBe("wrong");
   }
 }
@@ -57,7 +62,14 @@ async function browserWithCookie(browser: Browser, value?: string) {
   return { context, page: await context.newPage() };
 }
 
-test("an attacker-made account lock does not keep out a browser that signed in before; the admin lifts it", async ({ page, context, browser, loginPage, twoFactor, request }) => {
+test("an attacker-made account lock does not keep out a browser that signed in before; the admin lifts it", async ({
+  page,
+  context,
+  browser,
+  loginPage,
+  twoFactor,
+  request,
+}) => {
   test.setTimeout(300_000);
   // The victim: the only admin of their organisation, with an authenticator app. Signing up signed them in.
   const { email, password } = await signUpFreshAdmin(page, "lockout");
@@ -80,7 +92,12 @@ test("an attacker-made account lock does not keep out a browser that signed in b
   // Forged, altered and other users' device cookies are no better than none.
   const [userId, nonce, mac] = cookie!.value.split(".");
   const flip = (s: string) => s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
-  const forgeries = [`${userId}.${nonce}.${flip(mac!)}`, `${userId}.${flip(nonce!)}.${mac}`, `${othersCookie.split(".")[0]}.${nonce}.${mac}`, othersCookie];
+  const forgeries = [
+    `${userId}.${nonce}.${flip(mac!)}`,
+    `${userId}.${flip(nonce!)}.${mac}`,
+    `${othersCookie.split(".")[0]}.${nonce}.${mac}`,
+    othersCookie,
+  ];
   for (const [i, value] of forgeries.entries()) await expectRefusedRaw(151 + i, email, password, value);
   // The same in a browser: a forged cookie is refused with the message a person reads.
   const forged = await browserWithCookie(browser, forgeries[0]);
@@ -99,7 +116,10 @@ test("an attacker-made account lock does not keep out a browser that signed in b
 
   // The only admin, signed in on their own browser, sees the lock on their member page and lifts it.
   await page.goto("/admin/members?status=locked");
-  await page.locator(`[data-testid="member-row"][data-email="${email}"]`).getByRole("link", { name: /^Manage/ }).click();
+  await page
+    .locator(`[data-testid="member-row"][data-email="${email}"]`)
+    .getByRole("link", { name: /^Manage/ })
+    .click();
   await expect(page.getByTestId("member-locks")).toContainText("password sign-in from new browsers is locked");
   await page.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByTestId("member-notice")).toHaveText(

@@ -3,9 +3,9 @@
  * "Set up my 2FA now" and back with the form as it was), field errors that take the focus (flow 7),
  * Deactivate behind a dialog and Enforce 2FA with Undo (flow 5), audit details in words.
  */
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 import { Authenticator } from "./helpers/totp";
 import { AdminPage, dayFromNow } from "./pages/admin";
-import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 
 test("an admin without 2FA is sent to set it up and comes back to the policy as they left it", async ({ page, twoFactor }) => {
   test.setTimeout(150_000);

@@ -43,7 +43,10 @@ test.beforeAll(async ({ browser }) => {
       await page.goto(path, { timeout: 120_000 });
     }
     await page.goto("/admin/members");
-    await page.getByRole("link", { name: /^Manage/ }).first().click();
+    await page
+      .getByRole("link", { name: /^Manage/ })
+      .first()
+      .click();
     await expect(page.getByRole("heading", { name: "Role" })).toBeVisible({ timeout: 120_000 });
     await page.request.get("/admin/members/export", { timeout: 120_000 });
   } finally {
@@ -51,7 +54,13 @@ test.beforeAll(async ({ browser }) => {
   }
 });
 
-test("the admin adds an agent with Require 2FA; the agent accepts the emailed invitation and is sent to sign in", async ({ page, browser, loginPage, request, adminPage: admin }) => {
+test("the admin adds an agent with Require 2FA; the agent accepts the emailed invitation and is sent to sign in", async ({
+  page,
+  browser,
+  loginPage,
+  request,
+  adminPage: admin,
+}) => {
   const email = uniqueEmail("invitee");
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await page.goto("/admin/members/new");
@@ -105,7 +114,11 @@ test("the admin adds an agent with Require 2FA; the agent accepts the emailed in
   await context.close();
 });
 
-test("the admin toggles Enforce 2FA on an existing agent, visible in the table, and exports the table as CSV", async ({ page, loginPage, adminPage: admin }) => {
+test("the admin toggles Enforce 2FA on an existing agent, visible in the table, and exports the table as CSV", async ({
+  page,
+  loginPage,
+  adminPage: admin,
+}) => {
   const email = uniqueEmail("enforce");
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await admin.addUser({ name: "Toggle Agent", email, requireMfa: false });
@@ -156,7 +169,11 @@ test("the admin toggles Enforce 2FA on an existing agent, visible in the table, 
   await expect(admin.row(email).getByRole("switch", { name: "Enforce 2FA for Toggle Agent" })).toHaveAttribute("aria-checked", "false");
 });
 
-test("the demo admin sees who is affected before requiring 2FA, and is asked to set up their own 2FA first", async ({ page, loginPage, adminPage: admin }) => {
+test("the demo admin sees who is affected before requiring 2FA, and is asked to set up their own 2FA first", async ({
+  page,
+  loginPage,
+  adminPage: admin,
+}) => {
   const grace = dayFromNow(6);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await admin.gotoSettings();
@@ -186,7 +203,12 @@ test("the demo admin sees who is affected before requiring 2FA, and is asked to 
 test("an admin with 2FA requires it for everyone with a grace date; members show as due", async ({ page, adminPage: admin }) => {
   test.slow(); // enrols an authenticator app, which may wait for the next 30-second code
   const grace = dayFromNow(6);
-  const { email: founder } = await signUpFreshAdmin(page, { prefix: "policy", org: "Policy Org", name: "Pat Policy", password: "pat's long passphrase" });
+  const { email: founder } = await signUpFreshAdmin(page, {
+    prefix: "policy",
+    org: "Policy Org",
+    name: "Pat Policy",
+    password: "pat's long passphrase",
+  });
   const members = [uniqueEmail("m1"), uniqueEmail("m2")];
   for (const [i, email] of members.entries()) await admin.addUser({ name: `Member ${i + 1}`, email, requireMfa: false });
 
@@ -201,7 +223,9 @@ test("an admin with 2FA requires it for everyone with a grace date; members show
 
   await admin.gotoSettings();
   await page.getByLabel("Require two-factor authentication for everyone in the organisation").check();
-  await expect(admin.preview()).toContainText("2 members have not set up 2FA; they must set it up at their next login before they can continue.");
+  await expect(admin.preview()).toContainText(
+    "2 members have not set up 2FA; they must set it up at their next login before they can continue.",
+  );
   await page.getByLabel("Members may skip setup until (optional)").fill(grace.iso);
   const expected = `2 members have not set up 2FA; they will be asked at their next login, after ${grace.label} they cannot skip.`;
   await expect(admin.preview()).toContainText(expected);
@@ -224,7 +248,13 @@ test("an admin with 2FA requires it for everyone with a grace date; members show
 test("an agent cannot open the admin pages or export", async ({ page, loginPage, request }) => {
   await loginPage.login(DEMO.agents[1]!, DEMO_PASSWORD);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organisation" })).toHaveCount(0);
-  for (const path of ["/admin", "/admin/settings", "/admin/members", "/admin/members/new", "/admin/members/00000000-0000-4000-8000-000000000000"]) {
+  for (const path of [
+    "/admin",
+    "/admin/settings",
+    "/admin/members",
+    "/admin/members/new",
+    "/admin/members/00000000-0000-4000-8000-000000000000",
+  ]) {
     await page.goto(path);
     await expect(page).toHaveURL(/\/\?forbidden=1$/);
     await expect(page.getByTestId("home-name")).toBeVisible();
@@ -239,7 +269,12 @@ test("an agent cannot open the admin pages or export", async ({ page, loginPage,
   expect([401, 307]).toContain(anonymous.status());
 });
 
-test("Remove 2FA for a member who lost their device: password and reason, member signed out and emailed", async ({ page, browser, request, adminPage: admin }) => {
+test("Remove 2FA for a member who lost their device: password and reason, member signed out and emailed", async ({
+  page,
+  browser,
+  request,
+  adminPage: admin,
+}) => {
   test.slow(); // two browsers, an invitation and an authenticator enrolment
   await signUpFreshAdmin(page, { prefix: "remover", org: "Removal Org", name: "Rita Remover", password: "rita's long passphrase" });
   const memberEmail = uniqueEmail("lostphone");
@@ -296,7 +331,12 @@ test("Remove 2FA for a member who lost their device: password and reason, member
   await context.close();
 });
 
-test("pending invitations are listed with Resend and Revoke; revoking asks first and ends the link", async ({ page, loginPage, request, adminPage: admin }) => {
+test("pending invitations are listed with Resend and Revoke; revoking asks first and ends the link", async ({
+  page,
+  loginPage,
+  request,
+  adminPage: admin,
+}) => {
   const email = uniqueEmail("pending");
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await admin.addUser({ name: "Penny Pending", email, requireMfa: false });

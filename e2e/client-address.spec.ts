@@ -7,8 +7,8 @@
  * `localAddress`): burning the per-address budget of 50 from 127.0.0.1, the address every other e2e
  * test shares, would lock them all out.
  */
-import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
 import { expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
+import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
 import { RawActions } from "./helpers/raw-actions";
 
 let raw: RawActions;
@@ -17,7 +17,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => raw.close());
 
-const submitPassword = (from: string, email: string, password: string, headers: Record<string, string> = {}) => raw.login(from, email, password, headers);
+const submitPassword = (from: string, email: string, password: string, headers: Record<string, string> = {}) =>
+  raw.login(from, email, password, headers);
 const outcome = RawActions.outcome;
 
 test("rotating X-Forwarded-For (and forging the internal header) from one peer still hits the per-address limit at 50", async () => {
@@ -31,7 +32,10 @@ test("rotating X-Forwarded-For (and forging the internal header) from one peer s
     });
     expect(outcome(body), `attempt ${i}`).toBe("wrong");
   }
-  const body = await submitPassword(from, uniqueEmail("rotate51"), "not the password", { "x-forwarded-for": "198.51.100.51", [CLIENT_ADDRESS_HEADER]: "203.0.113.51" });
+  const body = await submitPassword(from, uniqueEmail("rotate51"), "not the password", {
+    "x-forwarded-for": "198.51.100.51",
+    [CLIENT_ADDRESS_HEADER]: "203.0.113.51",
+  });
   expect(outcome(body)).toBe("refused");
   // The lock is on the peer, whatever the next request claims.
   expect(outcome(await submitPassword(from, uniqueEmail("rotate52"), "not the password"))).toBe("refused");
@@ -48,7 +52,9 @@ test("50 failures forged to come from another address lock out only the sender, 
     });
     expect(outcome(body), `attempt ${i}`).toBe("wrong");
   }
-  expect(outcome(await submitPassword(attacker, uniqueEmail("forge51"), "not the password", { "x-forwarded-for": `::ffff:${victim}` }))).toBe("refused");
+  expect(
+    outcome(await submitPassword(attacker, uniqueEmail("forge51"), "not the password", { "x-forwarded-for": `::ffff:${victim}` })),
+  ).toBe("refused");
   // The victim is answered normally: its own budget is untouched.
   expect(outcome(await submitPassword(victim, uniqueEmail("victim"), "not the password"))).toBe("wrong");
 });

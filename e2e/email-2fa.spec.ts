@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
-import { latestCode, mailCursor, type DevMail } from "./helpers/mailbox";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
+import { latestCode, mailCursor, type DevMail } from "./helpers/mailbox";
 
 /** Every message to `to` after `cursor` (the dev mailbox JSON). */
 async function mailSince(request: APIRequestContext, to: string, cursor: number): Promise<DevMail[]> {
@@ -11,7 +11,12 @@ async function mailSince(request: APIRequestContext, to: string, cursor: number)
 }
 const otherThan = (code: string) => (code === "000000" ? "111111" : "000000");
 
-test("a user sets up email codes, signs in with an emailed code, meets the resend cooldown and a wrong code", async ({ page, request, loginPage, twoFactor }) => {
+test("a user sets up email codes, signs in with an emailed code, meets the resend cooldown and a wrong code", async ({
+  page,
+  request,
+  loginPage,
+  twoFactor,
+}) => {
   test.setTimeout(240_000);
   const { email, password } = await signUpFreshAdmin(page, "email");
   const masked = `${email[0]}•••@e2e.test`;
@@ -58,13 +63,17 @@ test("a user sets up email codes, signs in with an emailed code, meets the resen
   await expect(resend.getByRole("button", { name: "Send a new code" })).toBeDisabled();
   await expect(page.getByTestId("resend-countdown")).toHaveText(/^You can ask for a new code in \d+ seconds?\.$/);
   await resend.evaluate((form: HTMLFormElement) => form.requestSubmit());
-  await expect(page.getByTestId("email-send-error")).toHaveText(/^A code was sent moments ago: use it, or ask for a new one in \d+ seconds?\.$/);
+  await expect(page.getByTestId("email-send-error")).toHaveText(
+    /^A code was sent moments ago: use it, or ask for a new one in \d+ seconds?\.$/,
+  );
   expect(await mailSince(request, email, cursor)).toHaveLength(1);
   await page.screenshot({ path: "e2e/screenshots/login-email-cooldown.png", fullPage: true });
 
   // A wrong code, then the right one.
   await twoFactor.submitEmailCode(otherThan(code));
-  await expect(page.getByText("That code is not valid or has expired. Use the code from the newest email, or ask for a new one.")).toBeVisible();
+  await expect(
+    page.getByText("That code is not valid or has expired. Use the code from the newest email, or ask for a new one."),
+  ).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/login-email-error.png", fullPage: true });
   await twoFactor.submitEmailCode(code);
   await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();

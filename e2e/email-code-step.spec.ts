@@ -3,9 +3,9 @@
  * new code" disabled while the server's cooldown runs, with a countdown and a polite "you can ask
  * now" at its end; then it sends a new code.
  */
+import { expect, signUpFreshAdmin, test } from "./fixtures";
 import { expectAccessible } from "./helpers/axe";
 import { latestCode, mailCursor } from "./helpers/mailbox";
-import { expect, signUpFreshAdmin, test } from "./fixtures";
 
 test("one remember checkbox; the resend countdown runs out, is announced, and a new code arrives", async ({
   page,

@@ -5,11 +5,11 @@
  * its field with only the specific message (flow 7).
  */
 import type { Browser, Page } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 import { expectAccessible } from "./helpers/axe";
 import { latestMail } from "./helpers/mailbox";
 import { Authenticator } from "./helpers/totp";
 import { AdminPage } from "./pages/admin";
-import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 
 /** The demo admin adds a member who must use 2FA; the member accepts and sends their password: the setup card. */
 async function memberAtForcedSetup(page: Page, browser: Browser) {

@@ -73,7 +73,10 @@ export async function confirmSignup(page: Page, email: string, password: string)
  * Signs up a brand-new organisation through the emailed link and signs its admin in (no 2FA yet): a
  * fresh user for tests that change state. `input`: a prefix for the email, or names and password.
  */
-export async function signUpFreshAdmin(page: Page, input: string | { prefix?: string; org?: string; name?: string; password?: string } = "admin") {
+export async function signUpFreshAdmin(
+  page: Page,
+  input: string | { prefix?: string; org?: string; name?: string; password?: string } = "admin",
+) {
   const { prefix = "admin", ...rest } = typeof input === "string" ? { prefix: input } : input;
   const form = { org: `Org ${prefix}`, name: `Fresh ${prefix}`, password: "a long enough passphrase", ...rest, email: uniqueEmail(prefix) };
   expect(await requestSignup(form)).not.toContain("Too many");

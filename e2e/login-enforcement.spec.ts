@@ -1,10 +1,10 @@
 import type { Browser, Page } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
+import { latestMail } from "./helpers/mailbox";
+import { decodeQr } from "./helpers/qr";
+import { Authenticator } from "./helpers/totp";
 import { AdminPage, dayFromNow } from "./pages/admin";
 import { TwoFactorPage } from "./pages/two-factor";
-import { Authenticator } from "./helpers/totp";
-import { decodeQr } from "./helpers/qr";
-import { latestMail } from "./helpers/mailbox";
-import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 
 /** The admin adds a member; the member accepts the emailed invitation in their own browser and sets a password. */
 async function inviteAndAccept(adminPage: Page, browser: Browser, input: { name: string; requireMfa: boolean }) {
@@ -35,7 +35,11 @@ async function submitPassword(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("an agent added with Require 2FA must enrol by QR code at first login, then cannot turn 2FA off", async ({ page, browser, loginPage }) => {
+test("an agent added with Require 2FA must enrol by QR code at first login, then cannot turn 2FA off", async ({
+  page,
+  browser,
+  loginPage,
+}) => {
   test.setTimeout(180_000);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   const { email, password, member, context } = await inviteAndAccept(page, browser, { name: "Quinn Required", requireMfa: true });
@@ -79,7 +83,12 @@ test("an agent added with Require 2FA must enrol by QR code at first login, then
   await context.close();
 });
 
-test("the admin enforces 2FA on an existing agent, who must set it up at the next login", async ({ page, browser, loginPage, adminPage: admin }) => {
+test("the admin enforces 2FA on an existing agent, who must set it up at the next login", async ({
+  page,
+  browser,
+  loginPage,
+  adminPage: admin,
+}) => {
   test.setTimeout(180_000);
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   const { email, password, member, context } = await inviteAndAccept(page, browser, { name: "Rory Later", requireMfa: false });
@@ -102,7 +111,11 @@ test("the admin enforces 2FA on an existing agent, who must set it up at the nex
   await context.close();
 });
 
-test("with 2FA required for everyone and a grace date, an agent skips; once the grace period is removed they cannot", async ({ page, browser, adminPage: admin }) => {
+test("with 2FA required for everyone and a grace date, an agent skips; once the grace period is removed they cannot", async ({
+  page,
+  browser,
+  adminPage: admin,
+}) => {
   test.setTimeout(240_000);
   await signUpFreshAdmin(page, "grace");
   const twoFactor = new TwoFactorPage(page);
@@ -153,7 +166,11 @@ test("with 2FA required for everyone and a grace date, an agent skips; once the 
   await context.close();
 });
 
-test("when only email codes are allowed, a required agent enrols by emailed code at first login", async ({ page, browser, adminPage: admin }) => {
+test("when only email codes are allowed, a required agent enrols by emailed code at first login", async ({
+  page,
+  browser,
+  adminPage: admin,
+}) => {
   test.setTimeout(180_000);
   await signUpFreshAdmin(page, "emailonly");
   await admin.gotoSettings();

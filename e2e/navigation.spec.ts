@@ -3,9 +3,9 @@
  * the home page's 2FA card, old /profile links, 404s signed in and out, the login page's focus,
  * "This browser" among remembered browsers, and dates in the browser's own format.
  */
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test } from "./fixtures";
 import { dayFromNow } from "./pages/admin";
 import { SECURITY } from "./pages/security-page";
-import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test } from "./fixtures";
 
 /** The "expanded" state Chromium gives a button in its accessibility tree (what screen readers get). */
 async function expandedState(page: import("@playwright/test").Page, name: RegExp) {

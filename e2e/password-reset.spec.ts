@@ -109,7 +109,10 @@ test("the admin sends a member a password reset link from the member page", asyn
   const member = DEMO.agents[4]!;
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await page.goto("/admin/members");
-  await page.locator(`[data-testid="member-row"][data-email="${member}"]`).getByRole("link", { name: /^Manage/ }).click();
+  await page
+    .locator(`[data-testid="member-row"][data-email="${member}"]`)
+    .getByRole("link", { name: /^Manage/ })
+    .click();
   const cursor = await mailCursor(request, member);
   const form = page.getByRole("form", { name: "Send password reset" });
   await form.getByRole("button", { name: "Send password reset" }).click();
@@ -135,7 +138,14 @@ async function rawForgot(from: string, email: string, headers: Record<string, st
   const req = actionRequest(await replyLayout(), id, "/forgot-password", { email }, {}, `http://${host}`);
   return new Promise<string>((resolve, reject) => {
     const r = http.request(
-      { host: "127.0.0.1", port: PORT, localAddress: from, method: req.method, path: req.path, headers: { ...req.headers, ...headers, host } },
+      {
+        host: "127.0.0.1",
+        port: PORT,
+        localAddress: from,
+        method: req.method,
+        path: req.path,
+        headers: { ...req.headers, ...headers, host },
+      },
       (res) => {
         let body = "";
         res.setEncoding("utf8");
@@ -148,7 +158,9 @@ async function rawForgot(from: string, email: string, headers: Record<string, st
   });
 }
 
-test("over HTTP: the same answer for an unknown address, a limit per client address, links that ignore a forged Host", async ({ request }) => {
+test("over HTTP: the same answer for an unknown address, a limit per client address, links that ignore a forged Host", async ({
+  request,
+}) => {
   const from = "127.0.0.61";
   const known = DEMO.agents[3]!;
   const cursor = await mailCursor(request, known);
@@ -162,7 +174,8 @@ test("over HTTP: the same answer for an unknown address, a limit per client addr
   expect(mail.text).not.toContain("evil.example");
 
   // 20 per hour from one address (two used above), whatever X-Forwarded-For says; another address is unaffected.
-  for (let i = 3; i <= 20; i++) expect(await rawForgot(from, uniqueEmail(`ip${i}`), { "x-forwarded-for": `198.51.100.${i}` })).toContain("If an account exists");
+  for (let i = 3; i <= 20; i++)
+    expect(await rawForgot(from, uniqueEmail(`ip${i}`), { "x-forwarded-for": `198.51.100.${i}` })).toContain("If an account exists");
   expect(await rawForgot(from, uniqueEmail("ip21"), { "x-forwarded-for": "198.51.100.21" })).toContain("Too many password reset requests");
   expect(await rawForgot("127.0.0.62", uniqueEmail("elsewhere"))).toContain("If an account exists");
 });

@@ -4,9 +4,9 @@
  * broken; nothing scrolls sideways. Screenshots in e2e/screenshots/phone-*.png (light and dark).
  */
 import type { Page } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test } from "./fixtures";
 import { Authenticator } from "./helpers/totp";
 import { AdminPage } from "./pages/admin";
-import { DEMO, DEMO_PASSWORD, expect, signUpFreshAdmin, test } from "./fixtures";
 
 test.use({ viewport: { width: 390, height: 844 } });
 

@@ -35,7 +35,12 @@ test("a remembered browser skips the second factor (not the password) until it i
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
 });
 
-test("setting remembered days to 0 forgets remembered browsers for good: back at 30, the browser is asked again", async ({ page, loginPage, twoFactor, adminPage: admin }) => {
+test("setting remembered days to 0 forgets remembered browsers for good: back at 30, the browser is asked again", async ({
+  page,
+  loginPage,
+  twoFactor,
+  adminPage: admin,
+}) => {
   test.setTimeout(180_000);
   const { email, password } = await signUpFreshAdmin(page, "forgetall");
   const { app } = await twoFactor.enrolTotp("Phone");

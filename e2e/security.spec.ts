@@ -62,7 +62,17 @@ test.describe("security headers", () => {
     const again = expectSecurityHeaders(await request.get("/login"));
     expect(nonceOf(again)).not.toBe(nonce);
 
-    for (const path of ["/login/verify", "/signup", "/invite/not-a-real-token", "/forgot-password", "/reset-password/not-a-real-token", "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/health"]) {
+    for (const path of [
+      "/login/verify",
+      "/signup",
+      "/invite/not-a-real-token",
+      "/forgot-password",
+      "/reset-password/not-a-real-token",
+      "/api/auth/session",
+      "/api/auth/csrf",
+      "/api/auth/providers",
+      "/api/health",
+    ]) {
       expectSecurityHeaders(await request.get(path, { maxRedirects: 0 }));
     }
     // Signed-out visit of a protected page: the proxy's redirect carries them too.
@@ -100,7 +110,11 @@ test.describe("security headers", () => {
     expect(problems).toEqual([]);
   });
 
-  test("a sandboxed srcdoc iframe (dev mailbox HTML mail) renders under the CSP; nobody can frame the app", async ({ page, loginPage, baseURL }) => {
+  test("a sandboxed srcdoc iframe (dev mailbox HTML mail) renders under the CSP; nobody can frame the app", async ({
+    page,
+    loginPage,
+    baseURL,
+  }) => {
     const problems = watchViolations(page);
     await loginPage.goto();
     await page.evaluate(() => {
@@ -163,7 +177,11 @@ test.describe("authorisation never relies on the proxy (S5, S1)", () => {
     }
   });
 
-  test("the login_challenge cookie captured after the password step reaches no protected page on its own", async ({ page, loginPage, browser }) => {
+  test("the login_challenge cookie captured after the password step reaches no protected page on its own", async ({
+    page,
+    loginPage,
+    browser,
+  }) => {
     // Stop the login right after the password step: the session is never created.
     await page.route("**/api/auth/callback/challenge**", (route) =>
       route.fulfill({ status: 401, json: { url: new URL("/api/auth/error?error=CredentialsSignin", route.request().url()).href } }),
@@ -194,7 +212,10 @@ test.describe("authorisation never relies on the proxy (S5, S1)", () => {
   });
 });
 
-test("a server action replayed with a foreign Origin, or without a session, is refused and changes nothing (S23, S5)", async ({ page, request }) => {
+test("a server action replayed with a foreign Origin, or without a session, is refused and changes nothing (S23, S5)", async ({
+  page,
+  request,
+}) => {
   await signUp(page, { name: "Real Name", org: "Origin Org" });
   await page.goto("/security/account");
 
@@ -217,9 +238,15 @@ test("a server action replayed with a foreign Origin, or without a session, is r
 
   const replay = (origin: string) => {
     const headers = Object.fromEntries(
-      Object.entries(captured!.headers).filter(([k]) => !["host", "content-length", "cookie", "origin", "referer"].includes(k) && !k.startsWith(":")),
+      Object.entries(captured!.headers).filter(
+        ([k]) => !["host", "content-length", "cookie", "origin", "referer"].includes(k) && !k.startsWith(":"),
+      ),
     );
-    return page.request.post("/security/account", { headers: { ...headers, origin, referer: `${origin}/` }, data: captured!.body, maxRedirects: 0 });
+    return page.request.post("/security/account", {
+      headers: { ...headers, origin, referer: `${origin}/` },
+      data: captured!.body,
+      maxRedirects: 0,
+    });
   };
 
   const foreign = await replay("https://evil.example");
@@ -231,8 +258,14 @@ test("a server action replayed with a foreign Origin, or without a session, is r
   // Same origin, no real session (a forged session cookie gets it past the proxy): the action
   // authorises itself and refuses.
   const url = new URL(page.url());
-  const headers = Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => !["host", "content-length", "cookie"].includes(k) && !k.startsWith(":")));
-  const anonymous = await request.post("/security/account", { headers: { ...headers, origin: url.origin, cookie: "next-auth.session-token=forged" }, data: captured!.body, maxRedirects: 0 });
+  const headers = Object.fromEntries(
+    Object.entries(captured!.headers).filter(([k]) => !["host", "content-length", "cookie"].includes(k) && !k.startsWith(":")),
+  );
+  const anonymous = await request.post("/security/account", {
+    headers: { ...headers, origin: url.origin, cookie: "next-auth.session-token=forged" },
+    data: captured!.body,
+    maxRedirects: 0,
+  });
   expect(await anonymous.text()).toContain("Your session has ended. Please sign in again.");
   await page.reload();
   await expect(page.getByTestId("whoami")).toHaveText("Checked Name · Origin Org");
@@ -295,7 +328,8 @@ test.describe("audit log page", () => {
   test("an admin sees their organisation's events, filters them, and agents are kept out", async ({ page, loginPage, browser }) => {
     const problems = watchViolations(page);
     page.on("console", (m) => {
-      if (m.type() === "error" && !/favicon|Failed to load resource: the server responded with a status of 404/.test(m.text())) problems.push(m.text());
+      if (m.type() === "error" && !/favicon|Failed to load resource: the server responded with a status of 404/.test(m.text()))
+        problems.push(m.text());
     });
     const admin = await signUp(page, { name: "Audrey Admin", org: "Audit Org" });
     // Something to find: a failed sign-in and a sign-in from another browser.

@@ -4,8 +4,8 @@
  * The whole happy path (form, email, link, sign in) is in foundation.spec.ts.
  */
 import type { Page } from "@playwright/test";
-import { latestMail, linkFrom, mailCursor } from "./helpers/mailbox";
 import { expect, requestSignup, signUpFreshAdmin, signupLinkFor, submitSignup, test, uniqueEmail } from "./fixtures";
+import { latestMail, linkFrom, mailCursor } from "./helpers/mailbox";
 import { freshLoopbackAddress } from "./helpers/raw-actions";
 
 const form = (email: string, org = "Probe Org") => ({ org, name: "Pat Probe", email, password: "a long enough passphrase" });
@@ -17,7 +17,10 @@ async function answerFor(page: Page, email: string) {
   return { status: (await response).status(), text: (await page.getByTestId("signup-sent").innerText()).replace(email, "<email>") };
 }
 
-test("sign-up answers an existing address exactly like a new one; the owner is emailed how to sign in, with no link", async ({ page, browser }) => {
+test("sign-up answers an existing address exactly like a new one; the owner is emailed how to sign in, with no link", async ({
+  page,
+  browser,
+}) => {
   const context = await browser.newContext();
   const owner = await signUpFreshAdmin(await context.newPage(), "owner");
   await context.close();
@@ -62,7 +65,12 @@ test("used, superseded and garbled sign-up links get a clear page, never an erro
   await page.goto(second);
   await expect(page.getByTestId("signup-link-invalid")).toBeVisible();
 
-  for (const path of ["/signup/confirm/not-a-real-token", `/signup/confirm/${"A".repeat(300)}`, "/signup/confirm/%E2%9C%93%00", "/signup/confirm/..%2F..%2Fetc"]) {
+  for (const path of [
+    "/signup/confirm/not-a-real-token",
+    `/signup/confirm/${"A".repeat(300)}`,
+    "/signup/confirm/%E2%9C%93%00",
+    "/signup/confirm/..%2F..%2Fetc",
+  ]) {
     const response = await page.goto(path);
     expect(response!.status(), path).toBe(200);
     await expect(page.getByTestId("signup-link-invalid")).toBeVisible();
@@ -81,7 +89,11 @@ test("sign-up from one client address: the 11th request in an hour is refused wi
   await submitSignup(page, form(last));
 });
 
-test("adding a member whose address has an account in another organisation looks like any invitation", async ({ page, browser, adminPage: admin }) => {
+test("adding a member whose address has an account in another organisation looks like any invitation", async ({
+  page,
+  browser,
+  adminPage: admin,
+}) => {
   const context = await browser.newContext();
   const elsewhere = await signUpFreshAdmin(await context.newPage(), "taken");
   await context.close();
@@ -90,7 +102,10 @@ test("adding a member whose address has an account in another organisation looks
   const cursor = await mailCursor(page.request, elsewhere.email);
 
   const pages = [];
-  for (const [name, email] of [["Fresh Person", fresh], ["Known Person", elsewhere.email]] as const) {
+  for (const [name, email] of [
+    ["Fresh Person", fresh],
+    ["Known Person", elsewhere.email],
+  ] as const) {
     await admin.addUser({ name, email, requireMfa: true });
     pages.push((await page.locator("main").innerText()).replaceAll(name, "<name>").replaceAll(email, "<email>"));
   }
@@ -98,7 +113,8 @@ test("adding a member whose address has an account in another organisation looks
   expect(pages[1]).toContain("An invitation was emailed to <email>");
 
   await admin.gotoMembers();
-  const rowText = async (name: string, email: string) => (await admin.row(email).innerText()).replaceAll(name, "<name>").replaceAll(email, "<email>");
+  const rowText = async (name: string, email: string) =>
+    (await admin.row(email).innerText()).replaceAll(name, "<name>").replaceAll(email, "<email>");
   expect(await rowText("Known Person", elsewhere.email)).toEqual(await rowText("Fresh Person", fresh));
   await expect(admin.row(elsewhere.email)).toContainText("Invited");
 

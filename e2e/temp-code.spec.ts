@@ -6,13 +6,17 @@
  */
 import { expect, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
 import { latestMail, mailCursor } from "./helpers/mailbox";
-import { LoginPage } from "./pages/login-page";
 import { AdminPage } from "./pages/admin";
+import { LoginPage } from "./pages/login-page";
 import { TwoFactorPage } from "./pages/two-factor";
 
 const MEMBER_PASSWORD = "lou's long passphrase";
 
-test("an agent who lost their phone signs in with a temporary code from the admin and sets up a new authenticator", async ({ page, browser, request }) => {
+test("an agent who lost their phone signs in with a temporary code from the admin and sets up a new authenticator", async ({
+  page,
+  browser,
+  request,
+}) => {
   test.slow(); // two browsers, an invitation and two authenticator enrolments
   const admin = new AdminPage(page);
   const founder = await signUpFreshAdmin(page, "tempcode");

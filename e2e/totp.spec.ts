@@ -1,8 +1,12 @@
-import { Authenticator } from "./helpers/totp";
-import { decodeQr } from "./helpers/qr";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
+import { decodeQr } from "./helpers/qr";
+import { Authenticator } from "./helpers/totp";
 
-test("a user enrols an authenticator app, signs in with codes and a recovery code, manages and turns off 2FA", async ({ page, loginPage, twoFactor }) => {
+test("a user enrols an authenticator app, signs in with codes and a recovery code, manages and turns off 2FA", async ({
+  page,
+  loginPage,
+  twoFactor,
+}) => {
   test.setTimeout(240_000);
   const { email, password } = await signUpFreshAdmin(page, "totp");
 
@@ -114,7 +118,11 @@ test("a user enrols an authenticator app, signs in with codes and a recovery cod
   await loginPage.login(email, password);
 });
 
-test("the 2FA step tells a reused code from a wrong one, counts down from the 7th wrong code and says when it locks", async ({ page, loginPage, twoFactor }) => {
+test("the 2FA step tells a reused code from a wrong one, counts down from the 7th wrong code and says when it locks", async ({
+  page,
+  loginPage,
+  twoFactor,
+}) => {
   test.setTimeout(180_000);
   const { email, password } = await signUpFreshAdmin(page, "countdown");
   const { app } = await twoFactor.enrolTotp("Phone");
@@ -147,7 +155,9 @@ test("the 2FA step tells a reused code from a wrong one, counts down from the 7t
   await page.screenshot({ path: "e2e/screenshots/login-2fa-code-used.png", fullPage: true });
 
   for (let i = 1; i <= 6; i++) await submit("000000");
-  await expect(page.getByText("That code is not valid. Enter the current code from your authenticator app.", { exact: true })).toBeVisible();
+  await expect(
+    page.getByText("That code is not valid. Enter the current code from your authenticator app.", { exact: true }),
+  ).toBeVisible();
   await submit("000000");
   await expect(page.getByText("3 tries left before two-step sign-in is locked for 15 minutes.")).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/login-2fa-tries-left.png", fullPage: true });

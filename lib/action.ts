@@ -9,16 +9,14 @@ import { z } from "zod";
 import { findChallenge, type LiveChallenge } from "@/lib/auth/challenge";
 import { readChallengeToken } from "@/lib/auth/challenge-cookie";
 import { getCurrentUser } from "@/lib/auth/current-user";
-import { getDb } from "@/lib/db/client";
 import type { CurrentUser } from "@/lib/auth/sessions";
-import { isDatabaseUnavailable } from "@/lib/db/client";
+import { getDb, isDatabaseUnavailable } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { requestMeta, type RequestMeta } from "@/lib/request-context";
 import { parseInput, type FieldErrors } from "@/lib/validation";
 
 export type { FieldErrors };
-
 
 export type ActionState<T = undefined> = {
   ok?: boolean;
@@ -77,7 +75,11 @@ async function run<T>(raw: Record<string, unknown>, body: () => Promise<ActionSt
     }
     // Log the kind of failure only: messages from the database may quote parameters.
     const e = error as Error;
-    console.error(`[action] unexpected ${e?.name ?? "error"}: ${String(e?.message ?? "").split("\n")[0]?.slice(0, 200)}`);
+    console.error(
+      `[action] unexpected ${e?.name ?? "error"}: ${String(e?.message ?? "")
+        .split("\n")[0]
+        ?.slice(0, 200)}`,
+    );
     return { ok: false, code: "internal", error: "Something went wrong. Please try again.", values };
   }
 }
@@ -124,7 +126,8 @@ export function userAction<S extends z.ZodType, T = undefined>(
       const user = await getCurrentUser();
       if (!user) return { ok: false, code: "session_ended", error: "Your session has ended. Please sign in again." };
       if (user.mustEnrol && !options.enrolment) return { ok: false, code: "enrol_first", error: ENROL_FIRST_MESSAGE };
-      if (options.role && user.role !== options.role) return { ok: false, code: "forbidden", error: "You do not have permission to do that." };
+      if (options.role && user.role !== options.role)
+        return { ok: false, code: "forbidden", error: "You do not have permission to do that." };
       const parsed = parse(schema, raw);
       if (parsed.state) return parsed.state;
       return handler(parsed.data, { user, meta: await requestMeta() });

@@ -71,9 +71,7 @@ export function getSecrets(): Secrets {
   if (!nextAuthSecret || !encryptionKey) {
     if (isProduction()) {
       const missing = [!nextAuthSecret && "NEXTAUTH_SECRET", !encryptionKey && "ENCRYPTION_KEY"].filter(Boolean).join(" and ");
-      throw new ConfigError(
-        `${missing} must be set in production. Generate each with: openssl rand -base64 32`,
-      );
+      throw new ConfigError(`${missing} must be set in production. Generate each with: openssl rand -base64 32`);
     }
     const dev = devSecretsFile();
     nextAuthSecret ??= dev.NEXTAUTH_SECRET;

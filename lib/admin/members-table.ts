@@ -1,8 +1,8 @@
 /** The members table: every user of the actor's organisation with their 2FA status, and its CSV export. */
 import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { activeLocks, type LockKind } from "@/lib/auth/locks";
 import type { Db, Executor } from "@/lib/db/client";
 import { invitations, mfaFactors, users, type FactorType, type Role } from "@/lib/db/schema";
-import { activeLocks, type LockKind } from "@/lib/auth/locks";
 import { allowedMethods, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { assertAdmin, findMember, type AdminActor } from "./guard";
 import { memberEmail, memberEmailSql } from "./member-email";
@@ -34,7 +34,12 @@ export type MemberRow = {
   locked: boolean;
 };
 
-async function buildRows(db: Executor, org: Parameters<typeof mfaRequirement>[0] & { id: string }, rows: (typeof users.$inferSelect)[], now: Date) {
+async function buildRows(
+  db: Executor,
+  org: Parameters<typeof mfaRequirement>[0] & { id: string },
+  rows: (typeof users.$inferSelect)[],
+  now: Date,
+) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const factors = await db
@@ -137,7 +142,18 @@ export function csvCell(value: string | number | boolean | null | undefined) {
 }
 
 export function membersCsv(rows: MemberRow[]) {
-  const header = ["Name", "Email", "Role", "2FA status", "Due (last day to skip)", "Methods", "2FA enforced", "Locked out", "Last login (UTC)", "Active"];
+  const header = [
+    "Name",
+    "Email",
+    "Role",
+    "2FA status",
+    "Due (last day to skip)",
+    "Methods",
+    "2FA enforced",
+    "Locked out",
+    "Last login (UTC)",
+    "Active",
+  ];
   const lines = rows.map((r) =>
     [
       r.name,

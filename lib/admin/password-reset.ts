@@ -26,7 +26,8 @@ export async function sendMemberPasswordReset(
     const { user: admin, org } = await assertAdmin(tx, actor);
     const member = await findMember(tx, actor, input.userId);
     if (member.deactivatedAt) throw new AppError("conflict", "This member is deactivated: reactivate them first.");
-    if (!member.passwordHash) throw new AppError("conflict", "This member has not accepted their invitation yet: send a new invitation instead.");
+    if (!member.passwordHash)
+      throw new AppError("conflict", "This member has not accepted their invitation yet: send a new invitation instead.");
     return { admin, org, member };
   };
   const { admin, org, member } = await check(db);
@@ -37,7 +38,8 @@ export async function sendMemberPasswordReset(
       baseUrl: ctx.baseUrl,
       sentBy: { id: admin.id, name: admin.name },
       authorize: async (tx) => void (await check(tx)),
-      audit: (tx) => audit(tx, { orgId: org.id, event: "admin.password.reset.sent", actorUserId: admin.id, targetUserId: member.id, meta: ctx.meta }),
+      audit: (tx) =>
+        audit(tx, { orgId: org.id, event: "admin.password.reset.sent", actorUserId: admin.id, targetUserId: member.id, meta: ctx.meta }),
     },
   );
   return { email: member.email, expiresAt };

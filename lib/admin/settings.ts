@@ -153,7 +153,8 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
       tempCodeMaxHours: current.tempCodeMaxHours,
     };
     const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
-      (k) => String(before[k] instanceof Date ? (before[k] as Date).toISOString() : before[k]) !==
+      (k) =>
+        String(before[k] instanceof Date ? (before[k] as Date).toISOString() : before[k]) !==
         String(after[k] instanceof Date ? (after[k] as Date).toISOString() : after[k]),
     );
     await tx.update(organizations).set(after).where(eq(organizations.id, current.id));
@@ -179,14 +180,27 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
       },
       meta,
     });
-    return { summary: impact.summary, without2fa: impact.without2fa.length, losing: impact.losing.length, changed, devicesEnded, tempCodesEnded: codes.ended };
+    return {
+      summary: impact.summary,
+      without2fa: impact.without2fa.length,
+      losing: impact.losing.length,
+      changed,
+      devicesEnded,
+      tempCodesEnded: codes.ended,
+    };
   });
 }
 
 type TempCodeSetting = { id: string; tempCodesEnabled: boolean; tempCodeMaxHours: number };
 
 /** S38 for temporary access codes, in the policy transaction: off ends the live codes, a lower maximum shortens them. */
-async function lowerTempCodes(tx: Executor, current: TempCodeSetting, after: Omit<TempCodeSetting, "id">, actor: AdminActor, meta?: RequestMeta) {
+async function lowerTempCodes(
+  tx: Executor,
+  current: TempCodeSetting,
+  after: Omit<TempCodeSetting, "id">,
+  actor: AdminActor,
+  meta?: RequestMeta,
+) {
   if (current.tempCodesEnabled && !after.tempCodesEnabled) {
     await recordExpiredTempCodes(tx, { orgId: current.id });
     const ended = await revokeTempCodes(tx, eq(tempAccessCodes.orgId, current.id), { actorUserId: actor.id, cause: "turned_off", meta });

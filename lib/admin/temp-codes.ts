@@ -61,7 +61,8 @@ function assertIssuable(org: Org, target: Member, hours: number) {
     throw fieldError("hours", `Your organisation allows at most ${org.tempCodeMaxHours} hour${org.tempCodeMaxHours === 1 ? "" : "s"}.`);
   }
   if (target.deactivatedAt) throw new AppError("bad_request", "This member is deactivated: reactivate them first.");
-  if (!target.passwordHash) throw new AppError("bad_request", "This member has not accepted their invitation yet: send a new invitation instead.");
+  if (!target.passwordHash)
+    throw new AppError("bad_request", "This member has not accepted their invitation yet: send a new invitation instead.");
 }
 
 type Row = { id: string; userId: string; createdAt: Date; expiresAt: Date };
@@ -81,7 +82,12 @@ async function insertCode(tx: Executor, issue: Issue, code: string): Promise<Row
       removeFactors: issue.removeFactors,
       expiresAt: sql`now() + make_interval(hours => ${issue.hours})`,
     })
-    .returning({ id: tempAccessCodes.id, userId: tempAccessCodes.userId, createdAt: tempAccessCodes.createdAt, expiresAt: tempAccessCodes.expiresAt });
+    .returning({
+      id: tempAccessCodes.id,
+      userId: tempAccessCodes.userId,
+      createdAt: tempAccessCodes.createdAt,
+      expiresAt: tempAccessCodes.expiresAt,
+    });
   return row!;
 }
 
@@ -99,11 +105,26 @@ async function deliver(db: Db, row: Row, message: MailMessage) {
 async function finalise(
   db: Db,
   row: Row,
-  entry: { event: AuditEventName; actorUserId: string | null; actorType: "user" | "operator"; detail: Record<string, unknown>; meta?: RequestMeta; orgId: string },
+  entry: {
+    event: AuditEventName;
+    actorUserId: string | null;
+    actorType: "user" | "operator";
+    detail: Record<string, unknown>;
+    meta?: RequestMeta;
+    orgId: string;
+  },
 ) {
   await db.transaction(async (tx) => {
-    const [live] = await tx.select({ id: tempAccessCodes.id }).from(tempAccessCodes).where(and(eq(tempAccessCodes.id, row.id), liveTempCode())).for("update");
-    if (!live) throw new AppError("conflict", "The code was withdrawn before it could be shown (codes were turned off meanwhile). Nothing was issued.");
+    const [live] = await tx
+      .select({ id: tempAccessCodes.id })
+      .from(tempAccessCodes)
+      .where(and(eq(tempAccessCodes.id, row.id), liveTempCode()))
+      .for("update");
+    if (!live)
+      throw new AppError(
+        "conflict",
+        "The code was withdrawn before it could be shown (codes were turned off meanwhile). Nothing was issued.",
+      );
     const older = and(eq(tempAccessCodes.userId, row.userId), ne(tempAccessCodes.id, row.id), lt(tempAccessCodes.createdAt, row.createdAt));
     await revokeTempCodes(tx, older, { actorUserId: entry.actorUserId, actorType: entry.actorType, cause: "replaced", meta: entry.meta });
     await audit(tx, { ...entry, targetUserId: row.userId, detail: { codeId: row.id, ...entry.detail } });
@@ -117,7 +138,8 @@ export async function issueTempCode(db: Db, actor: AdminActor, input: z.output<t
   const first = await assertAdmin(db, actor);
   await assertOwn2faIfRequired(db, actor, first.org);
   const member = await findMember(db, actor, userId);
-  if (member.id === actor.id) throw new AppError("bad_request", "You cannot issue a code for yourself: manage your own two-factor authentication on your profile.");
+  if (member.id === actor.id)
+    throw new AppError("bad_request", "You cannot issue a code for yourself: manage your own two-factor authentication on your profile.");
   assertIssuable(first.org, member, hours);
   await confirmPassword(db, actor, password, "password");
 
@@ -133,7 +155,16 @@ export async function issueTempCode(db: Db, actor: AdminActor, input: z.output<t
     return { row: await insertCode(tx, issue, code), issue, admin };
   });
   const recipient = { email: issue.target.email, name: issue.target.name, org: issue.org };
-  await deliver(db, row, securityNoticeMessage(recipient, "temp-code-issued", { issuer: `An administrator (${admin.name})`, expiresAt: row.expiresAt, reason, removeFactors }));
+  await deliver(
+    db,
+    row,
+    securityNoticeMessage(recipient, "temp-code-issued", {
+      issuer: `An administrator (${admin.name})`,
+      expiresAt: row.expiresAt,
+      reason,
+      removeFactors,
+    }),
+  );
   await finalise(db, row, {
     orgId: issue.org.id,
     event: "admin.temp_code.issued",
@@ -157,7 +188,11 @@ export async function operatorIssueTempCode(db: Db, email: string, options: { ho
   const address = email.trim().toLowerCase();
   const code = newTempCode();
   const { row, issue } = await db.transaction(async (tx) => {
-    const [found] = await tx.select({ user: users, org: organizations }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.email, address));
+    const [found] = await tx
+      .select({ user: users, org: organizations })
+      .from(users)
+      .innerJoin(organizations, eq(organizations.id, users.orgId))
+      .where(eq(users.email, address));
     if (!found) throw new AppError("not_found", `No user with the email address ${address}.`);
     await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, found.org.id)).for("update");
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, found.org.id));
@@ -165,7 +200,8 @@ export async function operatorIssueTempCode(db: Db, email: string, options: { ho
       assertIssuable(org!, found.user, hours);
     } catch (error) {
       // The operator sees plain sentences (no form fields), with the way out when codes are off.
-      if (error instanceof AppError && error.code === "forbidden") throw new AppError("forbidden", `${TEMP_CODES_OFF_MESSAGE} Use reset-2fa instead.`);
+      if (error instanceof AppError && error.code === "forbidden")
+        throw new AppError("forbidden", `${TEMP_CODES_OFF_MESSAGE} Use reset-2fa instead.`);
       throw error instanceof AppError && error.fieldErrors ? new AppError("bad_request", error.message) : error;
     }
     const issue: Issue = { target: found.user, org: org!, issuedBy: null, issuerType: "operator", hours, removeFactors: false };

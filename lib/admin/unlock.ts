@@ -22,7 +22,12 @@ export async function operatorUnlock(db: Db, email: string, options: { operator?
       actorType: "operator",
       actorUserId: null,
       targetUserId: user.id,
-      detail: { wasLocked: cleared.length > 0, cleared: cleared.join(","), lockedBrowsers, ...(options.operator ? { operator: options.operator } : {}) },
+      detail: {
+        wasLocked: cleared.length > 0,
+        cleared: cleared.join(","),
+        lockedBrowsers,
+        ...(options.operator ? { operator: options.operator } : {}),
+      },
       meta: { ip: "server", userAgent: "npm run admin" },
     });
     return { userId: user.id, email: user.email, role: user.role, cleared, lockedBrowsers };

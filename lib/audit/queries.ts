@@ -4,8 +4,8 @@
  */
 import { and, asc, count, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Executor } from "@/lib/db/client";
 import { memberEmailSql } from "@/lib/admin/member-email";
+import type { Executor } from "@/lib/db/client";
 import { auditEvents, users } from "@/lib/db/schema";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -127,11 +127,7 @@ export async function loginHistory(db: Executor, user: { id: string; orgId: stri
     .select()
     .from(auditEvents)
     .where(
-      and(
-        eq(auditEvents.orgId, user.orgId),
-        eq(auditEvents.targetUserId, user.id),
-        inArray(auditEvents.event, [...LOGIN_HISTORY_EVENTS]),
-      ),
+      and(eq(auditEvents.orgId, user.orgId), eq(auditEvents.targetUserId, user.id), inArray(auditEvents.event, [...LOGIN_HISTORY_EVENTS])),
     )
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(Math.min(Math.max(limit, 1), 100));

@@ -38,5 +38,11 @@ export async function readDeviceCookie() {
 /** Set only where a full login completes (lib/auth/options.ts). Secure whenever the app is served over https. */
 export async function setDeviceCookie(value: string) {
   const secure = isProduction() || (process.env.NEXTAUTH_URL ?? "").startsWith("https:");
-  (await cookies()).set(DEVICE_COOKIE, value, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+  (await cookies()).set(DEVICE_COOKIE, value, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+  });
 }

@@ -2,8 +2,8 @@
  * The signed-in user for this request, validated against the database every time (session row live,
  * version current, user active). Pages, server actions and route handlers all call this themselves.
  */
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { getDb } from "@/lib/db/client";
 import { mfaAccess, type MfaAccess } from "./access";

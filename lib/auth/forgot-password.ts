@@ -27,7 +27,11 @@ export const FORGOT_PASSWORD_LIMITED = (seconds: number) => `Too many password r
 
 const REASON_DETAIL: Record<NoResetReason, string> = { unknown: "unknown_email", deactivated: "deactivated", not_activated: "no_password" };
 
-export async function requestPasswordReset(db: Db, input: z.infer<typeof forgotPasswordSchema>, ctx: { baseUrl: string; meta: RequestMeta }) {
+export async function requestPasswordReset(
+  db: Db,
+  input: z.infer<typeof forgotPasswordSchema>,
+  ctx: { baseUrl: string; meta: RequestMeta },
+) {
   // Counted before anything is looked up: the answer to a limited request says nothing about the account.
   for (const [key, limit] of [
     [keys.resetIp(ctx.meta.ip), RESET_IP_LIMIT],
@@ -42,7 +46,13 @@ export async function requestPasswordReset(db: Db, input: z.infer<typeof forgotP
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, input.email));
-  const reason: NoResetReason | null = !row ? "unknown" : row.user.deactivatedAt ? "deactivated" : !row.user.passwordHash ? "not_activated" : null;
+  const reason: NoResetReason | null = !row
+    ? "unknown"
+    : row.user.deactivatedAt
+      ? "deactivated"
+      : !row.user.passwordHash
+        ? "not_activated"
+        : null;
 
   if (reason || !row) {
     await sendMail({ to: input.email, ...noResetEmail({ reason: reason ?? "unknown" }) });

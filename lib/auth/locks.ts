@@ -70,7 +70,10 @@ export async function activeLocks(db: Executor, list: LockUser[]): Promise<Map<s
  */
 export async function clearLocks(tx: Executor, user: LockUser) {
   const before = await tx
-    .select({ key: attemptCounters.key, locked: sql<boolean>`${attemptCounters.lockedUntil} IS NOT NULL AND ${attemptCounters.lockedUntil} > now()` })
+    .select({
+      key: attemptCounters.key,
+      locked: sql<boolean>`${attemptCounters.lockedUntil} IS NOT NULL AND ${attemptCounters.lockedUntil} > now()`,
+    })
     .from(attemptCounters)
     .where(
       or(
@@ -79,7 +82,13 @@ export async function clearLocks(tx: Executor, user: LockUser) {
       ),
     )
     .for("update");
-  if (before.length > 0) await tx.delete(attemptCounters).where(inArray(attemptCounters.key, before.map((r) => r.key)));
+  if (before.length > 0)
+    await tx.delete(attemptCounters).where(
+      inArray(
+        attemptCounters.key,
+        before.map((r) => r.key),
+      ),
+    );
   const locked = before.filter((r) => r.locked);
   const kinds = new Set(locked.map((r) => kindOf(r.key, user)).filter((k): k is LockKind => k !== null));
   return { cleared: sortKinds(kinds), lockedBrowsers: locked.filter((r) => kindOf(r.key, user) === "device").length };

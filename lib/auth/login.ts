@@ -16,8 +16,8 @@ import type { Db } from "@/lib/db/client";
 import { users, organizations } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { usableFactors } from "@/lib/mfa/factors";
-import { isRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { mfaRequirement } from "@/lib/mfa/policy";
+import { isRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { currentPassword, email } from "@/lib/validation";
@@ -51,7 +51,12 @@ export async function nextLoginStep(
 }
 
 /** A refused attempt for a known account is audited (`login.locked`); an unknown email leaves no trace. */
-async function auditLocked(db: Db, user: { id: string; orgId: string; passwordHash: string | null } | undefined, limit: "account" | "device" | "address", meta: RequestMeta) {
+async function auditLocked(
+  db: Db,
+  user: { id: string; orgId: string; passwordHash: string | null } | undefined,
+  limit: "account" | "device" | "address",
+  meta: RequestMeta,
+) {
   // Only for an account that can sign in: see the login.failure row below.
   if (user?.passwordHash) await audit(db, { orgId: user.orgId, event: "login.locked", targetUserId: user.id, detail: { limit }, meta });
 }
@@ -104,7 +109,9 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
       orgId: visible?.orgId ?? null,
       event: "login.failure",
       targetUserId: visible?.id ?? null,
-      detail: { reason: !row ? "unknown_email" : row.user.deactivatedAt ? "deactivated" : !row.user.passwordHash ? "no_password" : "wrong_password" },
+      detail: {
+        reason: !row ? "unknown_email" : row.user.deactivatedAt ? "deactivated" : !row.user.passwordHash ? "no_password" : "wrong_password",
+      },
       meta,
     });
     throw new AppError("unauthorized", GENERIC_LOGIN_ERROR);

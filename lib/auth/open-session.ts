@@ -12,7 +12,10 @@ import type { RequestMeta } from "@/lib/request-context";
 import { consumeChallenge } from "./challenge";
 import { issueDeviceCookie } from "./device-cookie";
 
-export async function openSession(db: Db, input: { challengeToken: string | null | undefined; deviceCookie: string | null | undefined; meta: RequestMeta }) {
+export async function openSession(
+  db: Db,
+  input: { challengeToken: string | null | undefined; deviceCookie: string | null | undefined; meta: RequestMeta },
+) {
   const result = await consumeChallenge(db, input.challengeToken, input.meta);
   if (!result) return null;
   const device = issueDeviceCookie(input.deviceCookie, result.user.id);

@@ -4,9 +4,9 @@
  * the client submits names the user.
  * Built lazily: the secret is read at request time, never at build time.
  */
+import { cookies } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { cookies } from "next/headers";
 import { SESSION_MAX_AGE_SECONDS, getSecrets, isProduction } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { metaFromHeaders, requestMeta } from "@/lib/request-context";

@@ -9,7 +9,13 @@ export const RESET_VERIFIED_COOKIE = "password_reset_verified";
 const PATH = "/reset-password";
 
 export async function setResetVerifiedCookie(proof: string, expiresAt: Date) {
-  (await cookies()).set(RESET_VERIFIED_COOKIE, proof, { httpOnly: true, sameSite: "lax", secure: isProduction(), path: PATH, expires: expiresAt });
+  (await cookies()).set(RESET_VERIFIED_COOKIE, proof, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isProduction(),
+    path: PATH,
+    expires: expiresAt,
+  });
 }
 
 export async function readResetVerifiedCookie() {

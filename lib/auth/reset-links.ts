@@ -110,7 +110,10 @@ export const RESET_LINK_MESSAGES: Record<ResetLinkStatus, { title: string; text:
 export type LiveResetLink = ResetTarget & { reset: typeof passwordResets.$inferSelect };
 
 /** The link behind a token: live (with its user and organisation), or why not. Reveals nothing else. */
-export async function findResetLink(db: Executor, token: unknown): Promise<{ status: "ok"; link: LiveResetLink } | { status: ResetLinkStatus }> {
+export async function findResetLink(
+  db: Executor,
+  token: unknown,
+): Promise<{ status: "ok"; link: LiveResetLink } | { status: ResetLinkStatus }> {
   if (typeof token !== "string" || token.length < 16 || token.length > 200 || !/^[A-Za-z0-9_-]+$/.test(token)) return { status: "invalid" };
   const [row] = await db
     .select({ reset: passwordResets, user: users, org: organizations, expired: sql<boolean>`${passwordResets.expiresAt} <= now()` })

@@ -25,7 +25,10 @@ import { newPassword, passwordEmailProblem, sixDigitCode } from "@/lib/validatio
 import { RESET_LINK_MESSAGES, findResetLink, stepUpOptions, verifiedBy, type LiveResetLink } from "./reset-links";
 import { revokeAccess } from "./sessions";
 
-const token = z.string({ error: RESET_LINK_MESSAGES.invalid.text }).min(1, RESET_LINK_MESSAGES.invalid.text).max(200, RESET_LINK_MESSAGES.invalid.text);
+const token = z
+  .string({ error: RESET_LINK_MESSAGES.invalid.text })
+  .min(1, RESET_LINK_MESSAGES.invalid.text)
+  .max(200, RESET_LINK_MESSAGES.invalid.text);
 
 export const resetTotpSchema = z.object({ token, code: sixDigitCode("from your authenticator app") });
 export const resetRecoverySchema = z.object({ token, code: recoveryLoginSchema.shape.code });
@@ -49,7 +52,11 @@ export async function verifyResetFactor(db: Db, input: { token: string; code: st
   const link = await liveLink(db, input.token);
   const options = await stepUpOptions(db, link);
   if (!options.required) throw new AppError("conflict", "This account needs no second factor to reset its password.");
-  if (!options[method]) throw fieldError("code", method === "totp" ? "You have no authenticator app: use a recovery code." : "You have no recovery codes left.");
+  if (!options[method])
+    throw fieldError(
+      "code",
+      method === "totp" ? "You have no authenticator app: use a recovery code." : "You have no recovery codes left.",
+    );
   const proof = randomToken();
   const subject: FactorSubject = { user: link.user, org: link.org, purpose: "password-reset" };
   const finish = async (tx: Executor, detail: Record<string, unknown>) => {
@@ -87,7 +94,12 @@ export async function verifyResetFactor(db: Db, input: { token: string; code: st
  * the account's email; throws "not_found" with the link's state when it cannot be used, "forbidden"
  * when the second factor is needed first, field errors for the password.
  */
-export async function completePasswordReset(db: Db, input: z.infer<typeof resetPasswordSchema>, proof: string | null | undefined, meta: RequestMeta) {
+export async function completePasswordReset(
+  db: Db,
+  input: z.infer<typeof resetPasswordSchema>,
+  proof: string | null | undefined,
+  meta: RequestMeta,
+) {
   const link = await liveLink(db, input.token);
   const problem = passwordEmailProblem(input.password, link.user.email);
   if (problem) throw fieldError("password", problem);
@@ -105,7 +117,9 @@ export async function completePasswordReset(db: Db, input: z.infer<typeof resetP
           isNull(passwordResets.usedAt),
           isNull(passwordResets.supersededAt),
           sql`${passwordResets.expiresAt} > now()`,
-          step.required ? and(isNotNull(passwordResets.verifiedHash), eq(passwordResets.verifiedHash, proof ? sha256(proof) : "")) : undefined,
+          step.required
+            ? and(isNotNull(passwordResets.verifiedHash), eq(passwordResets.verifiedHash, proof ? sha256(proof) : ""))
+            : undefined,
         ),
       )
       .returning();

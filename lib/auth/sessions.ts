@@ -73,7 +73,10 @@ export async function validateSession(db: Executor, claims: SessionClaims): Prom
   if (!row) return null;
   // Touch at most once a minute: keeps the idle timeout honest without a write per request.
   if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, claims.sid));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, claims.sid));
   }
   const { user, org } = row;
   return {
@@ -113,7 +116,10 @@ export async function revokeOtherSessions(db: Executor, userId: string, keepSess
 
 /** Ends every session of the user, including JWTs whose session rows are gone: bumps the version. */
 export async function endAllSessions(db: Executor, userId: string) {
-  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
   await revokeOtherSessions(db, userId);
 }
 
@@ -124,7 +130,13 @@ export async function endAllSessions(db: Executor, userId: string) {
 export async function endPendingLogins(db: Executor, userId: string, keepChallengeId?: string) {
   await db
     .delete(loginChallenges)
-    .where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt), keepChallengeId ? ne(loginChallenges.id, keepChallengeId) : undefined));
+    .where(
+      and(
+        eq(loginChallenges.userId, userId),
+        isNull(loginChallenges.consumedAt),
+        keepChallengeId ? ne(loginChallenges.id, keepChallengeId) : undefined,
+      ),
+    );
 }
 
 /**

@@ -65,7 +65,23 @@ export async function closeDb() {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; cause?: unknown; message?: string } | undefined;
   if (!e) return false;
-  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03", "08006", "08001", "08003", "08004"];
+  const codes = [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "EPIPE",
+    "CONNECT_TIMEOUT",
+    "CONNECTION_CLOSED",
+    "CONNECTION_ENDED",
+    "CONNECTION_DESTROYED",
+    "57P01",
+    "57P02",
+    "57P03",
+    "08006",
+    "08001",
+    "08003",
+    "08004",
+  ];
   if (e.code && codes.includes(e.code)) return true;
   if (e.cause && e.cause !== error) return isDatabaseUnavailable(e.cause);
   return false;

@@ -4,19 +4,7 @@
  * stored as SHA-256 hashes, TOTP secrets as AES-256-GCM ciphertext (lib/crypto.ts).
  */
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -337,7 +325,10 @@ export const auditEvents = pgTable(
     actorType: text("actor_type").notNull().default("user"),
     targetUserId: uuid("target_user_id").references(() => users.id, { onDelete: "set null" }),
     event: text("event").notNull(),
-    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    detail: jsonb("detail")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: createdAt(),

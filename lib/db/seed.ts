@@ -1,8 +1,8 @@
 /** The demo organisation "Acme Support": one admin and five agents. Idempotent. */
 import { eq } from "drizzle-orm";
+import { hashPassword } from "@/lib/passwords";
 import type { Db } from "./client";
 import { organizations, users } from "./schema";
-import { hashPassword } from "@/lib/passwords";
 
 export const DEMO_PASSWORD = "acme-demo-password";
 export const DEMO_ORG = "Acme Support";

@@ -16,7 +16,17 @@ function httpUrl(link: string, what: string) {
 export const FORGOTTEN_PASSWORD_HINT = "If you cannot sign in any more, ask an admin of your organisation for help.";
 
 /** The link that finishes a sign-up (carries the sign-up token). Nothing is created without it. */
-export function signupLinkEmail({ orgName, userName, link, expiresOn }: { orgName: string; userName: string; link: string; expiresOn: Date | string }): Email {
+export function signupLinkEmail({
+  orgName,
+  userName,
+  link,
+  expiresOn,
+}: {
+  orgName: string;
+  userName: string;
+  link: string;
+  expiresOn: Date | string;
+}): Email {
   const href = httpUrl(link, "A sign-up link");
   const org = oneLine(orgName);
   return render({
@@ -39,7 +49,15 @@ export function signupLinkEmail({ orgName, userName, link, expiresOn }: { orgNam
 }
 
 /** To the owner of an existing account when someone tries to sign up with its address. No link to sign up. */
-export function signupExistingAccountEmail({ orgName, userName, loginUrl }: { orgName: string; userName: string; loginUrl: string }): Email {
+export function signupExistingAccountEmail({
+  orgName,
+  userName,
+  loginUrl,
+}: {
+  orgName: string;
+  userName: string;
+  loginUrl: string;
+}): Email {
   const href = httpUrl(loginUrl, "A sign-in link");
   const org = oneLine(orgName);
   return render({
@@ -58,7 +76,10 @@ export function signupExistingAccountEmail({ orgName, userName, loginUrl }: { or
       },
       { kind: "button", label: `Sign in to ${org}`, href },
       { kind: "p", text: FORGOTTEN_PASSWORD_HINT },
-      { kind: "note", text: "Was this not you? You do not need to do anything: nobody can use your address without access to this mailbox." },
+      {
+        kind: "note",
+        text: "Was this not you? You do not need to do anything: nobody can use your address without access to this mailbox.",
+      },
     ],
   });
 }

@@ -61,7 +61,8 @@ export function noResetEmail({ reason }: { reason: NoResetReason }): Email {
   const why: Record<NoResetReason, string> = {
     unknown: `There is no ${PRODUCT_NAME} account with this email address. If you have an account, it may use another address.`,
     deactivated: "The account with this email address is deactivated. Your organisation's admin can reactivate it.",
-    not_activated: "The account with this email address has not been activated yet. Ask your organisation's admin to send you a new invitation.",
+    not_activated:
+      "The account with this email address has not been activated yet. Ask your organisation's admin to send you a new invitation.",
   };
   return render({
     orgName: null,

@@ -1,5 +1,13 @@
 /** The templates the dev mailbox can send a sample of (shared by the form and the server). */
-export const sampleKinds = ["login-code", "enrol-code", "invitation", "security-notice", "signup-link", "signup-existing", "invitation-elsewhere"] as const;
+export const sampleKinds = [
+  "login-code",
+  "enrol-code",
+  "invitation",
+  "security-notice",
+  "signup-link",
+  "signup-existing",
+  "invitation-elsewhere",
+] as const;
 export type SampleKind = (typeof sampleKinds)[number];
 export const sampleLabels: Record<SampleKind, string> = {
   "login-code": "Sign-in code",

@@ -6,10 +6,10 @@ import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { devMailboxEnabled } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { sendMail } from "./index";
 import { email } from "@/lib/validation";
-import { sampleKinds, type SampleKind } from "./sample-kinds";
 import { invitationElsewhereEmail, signupExistingAccountEmail, signupLinkEmail } from "./account-templates";
+import { sendMail } from "./index";
+import { sampleKinds, type SampleKind } from "./sample-kinds";
 import { enrolCodeEmail, invitationEmail, loginCodeEmail, securityNoticeEmail, type Email } from "./templates";
 
 export const sampleSchema = z.object({
@@ -44,7 +44,12 @@ export function sampleEmail(kind: SampleKind): Email {
         lines: ["Two-factor authentication is now on for your account.", "From now on, signing in asks for a code after your password."],
       });
     case "signup-link":
-      return signupLinkEmail({ orgName: ORG, userName: USER, link: `${base}/signup/confirm/sample-not-a-real-token`, expiresOn: new Date(Date.now() + 24 * 3600 * 1000) });
+      return signupLinkEmail({
+        orgName: ORG,
+        userName: USER,
+        link: `${base}/signup/confirm/sample-not-a-real-token`,
+        expiresOn: new Date(Date.now() + 24 * 3600 * 1000),
+      });
     case "signup-existing":
       return signupExistingAccountEmail({ orgName: ORG, userName: USER, loginUrl: `${base}/login` });
     case "invitation-elsewhere":

@@ -18,7 +18,10 @@ export function escapeHtml(value: unknown): string {
 
 /** One line, no control characters: safe for a subject and a heading. */
 export function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return value
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The building blocks of a message body; each renders to HTML (escaped) and to plain text. */

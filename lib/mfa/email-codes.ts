@@ -108,7 +108,14 @@ export async function insertCode(tx: Executor, userId: string, scope: Scope, cod
  * Steps 2 and 3 (see the top of this file): send; then either retire the older codes of the same scope
  * or take the new row back (and run `undo` for anything else step 1 created).
  */
-export async function deliver(db: Db, row: { id: string; sentAt: Date }, scope: Scope, to: string, email: Email, undo?: (tx: Executor) => Promise<void>) {
+export async function deliver(
+  db: Db,
+  row: { id: string; sentAt: Date },
+  scope: Scope,
+  to: string,
+  email: Email,
+  undo?: (tx: Executor) => Promise<void>,
+) {
   try {
     await sendMail({ to, ...email });
   } catch (error) {
@@ -121,7 +128,6 @@ export async function deliver(db: Db, row: { id: string; sentAt: Date }, scope: 
   // Only older rows: a later send (after a slow delivery) is never removed by this one.
   await db.delete(emailCodes).where(and(scopeCondition(scope), ne(emailCodes.id, row.id), lt(emailCodes.sentAt, row.sentAt)));
 }
-
 
 export const emailCodeSchema = sixDigitCode("from the email");
 

@@ -33,7 +33,6 @@ import { onFactorConfirmed } from "./factors";
 import { notifyUser } from "./notify";
 import { isMethodAllowed } from "./policy";
 
-
 /** Wrong codes while confirming an enrolment: limited on their own (the user is signed in, or mid-login). */
 export const EMAIL_ENROL_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 const enrolAttemptsKey = (userId: string) => `email-enrol:${userId}`;
@@ -64,7 +63,14 @@ export async function startEmailEnrolment(db: Db, actor: MfaActor, input: z.infe
     const [pending] = await tx
       .select({ id: mfaFactors.id })
       .from(mfaFactors)
-      .where(and(eq(mfaFactors.userId, actor.id), eq(mfaFactors.orgId, actor.orgId), eq(mfaFactors.type, "email"), isNull(mfaFactors.confirmedAt)));
+      .where(
+        and(
+          eq(mfaFactors.userId, actor.id),
+          eq(mfaFactors.orgId, actor.orgId),
+          eq(mfaFactors.type, "email"),
+          isNull(mfaFactors.confirmedAt),
+        ),
+      );
     let factorId = pending?.id;
     const created = !factorId;
     if (!factorId) {
@@ -82,12 +88,21 @@ export async function startEmailEnrolment(db: Db, actor: MfaActor, input: z.infe
     if (reserved.created) await tx.delete(mfaFactors).where(and(eq(mfaFactors.id, reserved.factorId), isNull(mfaFactors.confirmedAt)));
   });
   // The name typed with this request (a reused pending factor may carry an older one).
-  if (!reserved.created) await db.update(mfaFactors).set({ name: input.name }).where(and(eq(mfaFactors.id, reserved.factorId), isNull(mfaFactors.confirmedAt)));
+  if (!reserved.created)
+    await db
+      .update(mfaFactors)
+      .set({ name: input.name })
+      .where(and(eq(mfaFactors.id, reserved.factorId), isNull(mfaFactors.confirmedAt)));
   return { factorId: reserved.factorId, maskedEmail: maskEmail(actor.email), cooldownSeconds: EMAIL_RESEND_COOLDOWN_SECONDS };
 }
 
 /** The code from the enrolment email turns the factor on; the first factor comes with recovery codes. */
-export async function confirmEmailEnrolment(db: Db, actor: MfaActor, input: z.infer<typeof confirmEmailEnrolmentSchema>, meta?: RequestMeta) {
+export async function confirmEmailEnrolment(
+  db: Db,
+  actor: MfaActor,
+  input: z.infer<typeof confirmEmailEnrolmentSchema>,
+  meta?: RequestMeta,
+) {
   if (!isMethodAllowed(actor.org, "email")) throw new AppError("forbidden", EMAIL_NOT_ALLOWED);
   const key = enrolAttemptsKey(actor.id);
   const reservation = await reserveAttempt(db, key, EMAIL_ENROL_LIMIT);

@@ -48,7 +48,13 @@ export async function loginEmailStatus(db: Executor, challenge: LiveChallenge) {
   const [latest] = await db
     .select({ id: emailCodes.id })
     .from(emailCodes)
-    .where(and(scopeCondition({ purpose: "login", challengeId: challenge.challenge.id }), isNull(emailCodes.consumedAt), gt(emailCodes.expiresAt, sql`now()`)))
+    .where(
+      and(
+        scopeCondition({ purpose: "login", challengeId: challenge.challenge.id }),
+        isNull(emailCodes.consumedAt),
+        gt(emailCodes.expiresAt, sql`now()`),
+      ),
+    )
     .limit(1);
   return { maskedEmail: maskEmail(challenge.user.email), codeSent: !!latest };
 }
@@ -58,7 +64,11 @@ export async function loginEmailStatus(db: Executor, challenge: LiveChallenge) {
  * so opening the screen twice (a reload, React's double effects) sends one email. `resend` replaces the
  * code, once the 30-second cooldown has passed. Neither touches the failed-attempt budget.
  */
-export async function sendLoginEmailCode(db: Db, challenge: LiveChallenge, input: z.infer<typeof sendLoginCodeSchema>): Promise<SendLoginCodeResult> {
+export async function sendLoginEmailCode(
+  db: Db,
+  challenge: LiveChallenge,
+  input: z.infer<typeof sendLoginCodeSchema>,
+): Promise<SendLoginCodeResult> {
   const { user } = challenge;
   const maskedEmail = maskEmail(user.email);
   if (challenge.challenge.completedAt) throw new AppError("conflict", "This sign-in has already been completed. Please sign in again.");
@@ -111,7 +121,10 @@ export async function verifyEmailLogin(db: Db, challenge: LiveChallenge, input: 
     ? await completeWithFactor(db, challenge, "email", meta, async (tx) => {
         const used = await consumeCode(tx, challenge.user.id, scope, input.code);
         if (!used) return null;
-        await tx.update(mfaFactors).set({ lastUsedAt: sql`now()` }).where(eq(mfaFactors.id, factor.id));
+        await tx
+          .update(mfaFactors)
+          .set({ lastUsedAt: sql`now()` })
+          .where(eq(mfaFactors.id, factor.id));
         return { factor: factor.name };
       })
     : null;

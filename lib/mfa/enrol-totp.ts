@@ -12,10 +12,10 @@ import { AppError, fieldError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { factorName, id, sixDigitCode } from "@/lib/validation";
 import type { MfaActor } from "./actor";
-import { isMethodAllowed } from "./policy";
 import { onFactorConfirmed } from "./factors";
-import { checkTotp, formatSecret, issuerFor, newTotpSecret, otpauthUri } from "./totp";
 import { notifyUser } from "./notify";
+import { isMethodAllowed } from "./policy";
+import { checkTotp, formatSecret, issuerFor, newTotpSecret, otpauthUri } from "./totp";
 
 const PENDING_TTL_MINUTES = 60;
 
@@ -32,9 +32,7 @@ export async function startTotpEnrolment(db: Db, actor: MfaActor) {
   const secret = newTotpSecret();
   const factorId = await db.transaction(async (tx) => {
     // Only one pending set-up at a time: a new start replaces an unfinished one.
-    await tx
-      .delete(mfaFactors)
-      .where(and(eq(mfaFactors.userId, actor.id), eq(mfaFactors.type, "totp"), isNull(mfaFactors.confirmedAt)));
+    await tx.delete(mfaFactors).where(and(eq(mfaFactors.userId, actor.id), eq(mfaFactors.type, "totp"), isNull(mfaFactors.confirmedAt)));
     const [row] = await tx
       .insert(mfaFactors)
       .values({ userId: actor.id, orgId: actor.orgId, type: "totp", name: "Authenticator app", secretEnc: encrypt(secret) })
@@ -63,7 +61,10 @@ export async function confirmTotpEnrolment(db: Db, actor: MfaActor, input: z.inf
   if (!isMethodAllowed(actor.org, "totp")) throw new AppError("forbidden", "Your organisation does not allow authenticator apps.");
   const check = await checkTotp(decrypt(pending.secretEnc), input.code);
   if (!check.valid) {
-    throw fieldError("code", "That code did not match. Enter the newest code from your app, and check that your phone's time is set automatically.");
+    throw fieldError(
+      "code",
+      "That code did not match. Enter the newest code from your app, and check that your phone's time is set automatically.",
+    );
   }
   const result = await db.transaction(async (tx) => {
     const [activated] = await tx

@@ -1,8 +1,8 @@
 /** Queries over a user's second factors. Only confirmed factors of a method the organisation allows count. */
 import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
+import { audit } from "@/lib/audit";
 import type { Executor } from "@/lib/db/client";
 import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
-import { audit } from "@/lib/audit";
 import type { RequestMeta } from "@/lib/request-context";
 import { allowedMethods, type PolicyOrg } from "./policy";
 import { replaceRecoveryCodes } from "./recovery";

@@ -13,8 +13,13 @@ import { loginChallenges } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import type { MfaActor } from "./actor";
+import {
+  confirmEmailEnrolment,
+  startEmailEnrolment,
+  type confirmEmailEnrolmentSchema,
+  type startEmailEnrolmentSchema,
+} from "./email-enrolment";
 import { confirmTotpEnrolment, startTotpEnrolment, type confirmTotpSchema } from "./enrol-totp";
-import { confirmEmailEnrolment, startEmailEnrolment, type confirmEmailEnrolmentSchema, type startEmailEnrolmentSchema } from "./email-enrolment";
 import { usableFactors } from "./factors";
 import { mfaRequirement } from "./policy";
 
@@ -27,7 +32,11 @@ export function challengeActor(challenge: LiveChallenge): MfaActor {
 export async function loginEnrolmentState(db: Db, challenge: LiveChallenge) {
   const requirement = mfaRequirement(challenge.org, challenge.user);
   const hasFactor = (await usableFactors(db, challenge.user.id, challenge.org)).length > 0;
-  return { needed: requirement.required && !hasFactor && !challenge.challenge.completedAt, canSkip: requirement.canSkip, graceUntil: requirement.graceUntil };
+  return {
+    needed: requirement.required && !hasFactor && !challenge.challenge.completedAt,
+    canSkip: requirement.canSkip,
+    graceUntil: requirement.graceUntil,
+  };
 }
 
 async function assertNeeded(db: Db, challenge: LiveChallenge) {
@@ -41,7 +50,12 @@ export async function startLoginTotpEnrolment(db: Db, challenge: LiveChallenge) 
   return startTotpEnrolment(db, challengeActor(challenge));
 }
 
-export async function confirmLoginTotpEnrolment(db: Db, challenge: LiveChallenge, input: z.infer<typeof confirmTotpSchema>, meta: RequestMeta) {
+export async function confirmLoginTotpEnrolment(
+  db: Db,
+  challenge: LiveChallenge,
+  input: z.infer<typeof confirmTotpSchema>,
+  meta: RequestMeta,
+) {
   await assertNeeded(db, challenge);
   const result = await confirmTotpEnrolment(db, challengeActor(challenge), input, meta);
   if (!(await completeChallenge(db, challenge.challenge.id, "totp"))) {
@@ -55,7 +69,12 @@ export async function startLoginEmailEnrolment(db: Db, challenge: LiveChallenge,
   return startEmailEnrolment(db, challengeActor(challenge), input);
 }
 
-export async function confirmLoginEmailEnrolment(db: Db, challenge: LiveChallenge, input: z.infer<typeof confirmEmailEnrolmentSchema>, meta: RequestMeta) {
+export async function confirmLoginEmailEnrolment(
+  db: Db,
+  challenge: LiveChallenge,
+  input: z.infer<typeof confirmEmailEnrolmentSchema>,
+  meta: RequestMeta,
+) {
   await assertNeeded(db, challenge);
   const result = await confirmEmailEnrolment(db, challengeActor(challenge), input, meta);
   if (!(await completeChallenge(db, challenge.challenge.id, "email"))) {

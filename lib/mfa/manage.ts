@@ -12,8 +12,8 @@ import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
-import { currentPassword, factorName, id } from "@/lib/validation";
 import { confirmPassword } from "@/lib/users/profile";
+import { currentPassword, factorName, id } from "@/lib/validation";
 import type { MfaActor } from "./actor";
 import { usableFactors } from "./factors";
 import { notifyUser } from "./notify";
@@ -31,7 +31,14 @@ async function ownFactor(db: Executor, actor: MfaActor, factorId: string) {
   const [factor] = await db
     .select()
     .from(mfaFactors)
-    .where(and(eq(mfaFactors.id, factorId), eq(mfaFactors.userId, actor.id), eq(mfaFactors.orgId, actor.orgId), isNotNull(mfaFactors.confirmedAt)));
+    .where(
+      and(
+        eq(mfaFactors.id, factorId),
+        eq(mfaFactors.userId, actor.id),
+        eq(mfaFactors.orgId, actor.orgId),
+        isNotNull(mfaFactors.confirmedAt),
+      ),
+    );
   if (!factor) throw notFound("That authenticator");
   return factor;
 }
@@ -64,7 +71,13 @@ export async function removeFactor(db: Db, actor: MfaActor, input: z.infer<typeo
       throw new AppError("forbidden", REQUIRED_BY_ADMIN_MESSAGE);
     }
     await tx.delete(mfaFactors).where(eq(mfaFactors.id, factor.id));
-    const anyLeft = (await tx.select({ id: mfaFactors.id }).from(mfaFactors).where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)))).length > 0;
+    const anyLeft =
+      (
+        await tx
+          .select({ id: mfaFactors.id })
+          .from(mfaFactors)
+          .where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)))
+      ).length > 0;
     // The last factor gone means 2FA is off: recovery codes go with it.
     if (!anyLeft) await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, actor.id));
     await endOtherAccess(tx, actor);

@@ -38,22 +38,36 @@ function where(d: Record<string, unknown>) {
 function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: string; lines: string[]; footer?: string } {
   switch (kind) {
     case "mfa-enabled":
-      return { title: "Two-factor authentication is on", lines: [`You turned on two-factor authentication with ${typeName(d.type)} (“${d.factorName}”).`] };
+      return {
+        title: "Two-factor authentication is on",
+        lines: [`You turned on two-factor authentication with ${typeName(d.type)} (“${d.factorName}”).`],
+      };
     case "factor-added":
-      return { title: "A second factor was added", lines: [`A new second factor was added to your account: ${typeName(d.type)} (“${d.factorName}”).`] };
+      return {
+        title: "A second factor was added",
+        lines: [`A new second factor was added to your account: ${typeName(d.type)} (“${d.factorName}”).`],
+      };
     case "factor-removed":
       return { title: "A second factor was removed", lines: [`“${d.factorName}” was removed from your account.`] };
     case "mfa-disabled":
-      return { title: "Two-factor authentication is off", lines: ["You turned off two-factor authentication. Your account is now protected by your password only."] };
+      return {
+        title: "Two-factor authentication is off",
+        lines: ["You turned off two-factor authentication. Your account is now protected by your password only."],
+      };
     case "recovery-regenerated":
       return { title: "New recovery codes", lines: ["You generated a new set of recovery codes. The previous codes no longer work."] };
     case "recovery-used":
       return {
         title: "A recovery code was used",
-        lines: [`A recovery code was used to ${d.purpose === "password-reset" ? "confirm a password reset for" : "sign in to"} your account. ${d.remaining} recovery codes remain.`],
+        lines: [
+          `A recovery code was used to ${d.purpose === "password-reset" ? "confirm a password reset for" : "sign in to"} your account. ${d.remaining} recovery codes remain.`,
+        ],
       };
     case "device-remembered":
-      return { title: "A browser was remembered", lines: [`A browser (${d.device}) will skip the second step of sign-in until ${d.until}.`] };
+      return {
+        title: "A browser was remembered",
+        lines: [`A browser (${d.device}) will skip the second step of sign-in until ${d.until}.`],
+      };
     case "mfa-locked":
       return d.purpose === "password-reset"
         ? {
@@ -65,7 +79,9 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
           }
         : {
             title: "Sign-in locked after failed codes",
-            lines: [`Too many incorrect codes were entered after your password. Two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`],
+            lines: [
+              `Too many incorrect codes were entered after your password. Two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`,
+            ],
           };
     case "new-browser-sign-in":
       return {
@@ -78,7 +94,10 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
     case "password-changed":
       return {
         title: "Your password was changed",
-        lines: ["The password of your account was changed. Your other sessions were signed out and remembered browsers forgotten.", ...where(d)],
+        lines: [
+          "The password of your account was changed. Your other sessions were signed out and remembered browsers forgotten.",
+          ...where(d),
+        ],
         footer:
           "If you did not change it, someone else has access to your account: contact your organisation's admin at once so they can " +
           "deactivate the account and end its sessions.",
@@ -100,7 +119,9 @@ function describe(kind: SecurityNotice, d: Record<string, unknown>): { title: st
         lines: [
           "A temporary access code from your administrator was used to sign in to your account, in place of your second factor.",
           ...(d.factorsRemoved
-            ? ["As the administrator chose, your previous second factors, recovery codes and remembered browsers were removed, and your other sessions were signed out."]
+            ? [
+                "As the administrator chose, your previous second factors, recovery codes and remembered browsers were removed, and your other sessions were signed out.",
+              ]
             : []),
           ...where(d),
         ],

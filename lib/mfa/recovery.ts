@@ -19,7 +19,9 @@ export const RECOVERY_CODE_COUNT = 10;
 export const RECOVERY_LOW_WATERMARK = 3;
 
 export function newRecoveryCode() {
-  return randomBytes(8).toString("hex").replace(/(.{4})(?!$)/g, "$1-");
+  return randomBytes(8)
+    .toString("hex")
+    .replace(/(.{4})(?!$)/g, "$1-");
 }
 
 /** Case, spaces and dashes do not matter when typing a code back. */
@@ -47,7 +49,13 @@ export async function consumeRecoveryCode(db: Executor, userId: string, input: s
   const rows = await db
     .update(recoveryCodes)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(recoveryCodes.userId, userId), inArray(recoveryCodes.codeHash, [recoveryCodeHash(code), sha256(code)]), isNull(recoveryCodes.usedAt)))
+    .where(
+      and(
+        eq(recoveryCodes.userId, userId),
+        inArray(recoveryCodes.codeHash, [recoveryCodeHash(code), sha256(code)]),
+        isNull(recoveryCodes.usedAt),
+      ),
+    )
     .returning({ id: recoveryCodes.id });
   return rows.length === 1;
 }

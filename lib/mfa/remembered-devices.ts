@@ -14,8 +14,8 @@ import type { Executor } from "@/lib/db/client";
 import { rememberedDevices } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
-import { id } from "@/lib/validation";
 import { describeUserAgent } from "@/lib/user-agent";
+import { id } from "@/lib/validation";
 import type { MfaActor } from "./actor";
 import { notifyUser } from "./notify";
 
@@ -49,7 +49,11 @@ export async function rememberDevice(db: Executor, user: RememberedUser, meta: R
  * True when `token` is a live remembered device of this user, also bounded by the organisation's
  * current setting (shortening it, or setting 0, takes effect at once). Records the use.
  */
-export async function isRememberedDevice(db: Executor, user: { id: string; org: { rememberDeviceDays: number } }, token: string | null | undefined) {
+export async function isRememberedDevice(
+  db: Executor,
+  user: { id: string; org: { rememberDeviceDays: number } },
+  token: string | null | undefined,
+) {
   const days = user.org.rememberDeviceDays;
   if (!token || token.length > 200 || !(days > 0)) return false;
   const rows = await db
@@ -91,7 +95,12 @@ export async function listRememberedDevices(db: Executor, userId: string, curren
 
 export const forgetDeviceSchema = z.object({ deviceId: id("Unknown device.") });
 
-export async function forgetDevice(db: Executor, actor: Pick<MfaActor, "id" | "orgId">, input: z.infer<typeof forgetDeviceSchema>, meta?: RequestMeta) {
+export async function forgetDevice(
+  db: Executor,
+  actor: Pick<MfaActor, "id" | "orgId">,
+  input: z.infer<typeof forgetDeviceSchema>,
+  meta?: RequestMeta,
+) {
   const rows = await db
     .delete(rememberedDevices)
     .where(and(eq(rememberedDevices.id, input.deviceId), eq(rememberedDevices.userId, actor.id), eq(rememberedDevices.orgId, actor.orgId)))

@@ -34,7 +34,8 @@ import { completeWithFactor, failSecondFactor, reserveSecondFactorAttempt } from
 
 export const tempCodeLoginSchema = z.object({ code: tempCodeSchema });
 
-export const TEMP_CODES_OFF = "Your organisation does not use temporary access codes. Use another way to sign in, or contact your administrator.";
+export const TEMP_CODES_OFF =
+  "Your organisation does not use temporary access codes. Use another way to sign in, or contact your administrator.";
 export const WRONG_TEMP_CODE = "That temporary access code is not valid. Check it with your administrator.";
 export const USED_TEMP_CODE = "This temporary access code was already used. Ask your administrator for a new one.";
 export const REVOKED_TEMP_CODE = "This temporary access code was withdrawn by your administrator. Ask them for a new one.";
@@ -50,7 +51,9 @@ export async function verifyTempCodeLogin(db: Db, challenge: LiveChallenge, inpu
     const [code] = await tx
       .update(tempAccessCodes)
       .set({ endedAt: sql`now()`, endReason: "used" })
-      .where(and(eq(tempAccessCodes.userId, user.id), eq(tempAccessCodes.orgId, user.orgId), eq(tempAccessCodes.codeHash, hash), liveTempCode()))
+      .where(
+        and(eq(tempAccessCodes.userId, user.id), eq(tempAccessCodes.orgId, user.orgId), eq(tempAccessCodes.codeHash, hash), liveTempCode()),
+      )
       .returning();
     if (!code) return null;
     const removed = code.removeFactors ? await wipeMfa(tx, user.id, { keepChallengeId: challenge.challenge.id }) : null;

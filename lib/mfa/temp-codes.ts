@@ -80,7 +80,12 @@ export async function recordExpiredTempCodes(tx: Executor, scope: { userId: stri
     .update(tempAccessCodes)
     .set({ endedAt: sql`${tempAccessCodes.expiresAt}`, endReason: "expired" })
     .where(and(where, isNull(tempAccessCodes.endedAt), lte(tempAccessCodes.expiresAt, sql`now()`)))
-    .returning({ id: tempAccessCodes.id, userId: tempAccessCodes.userId, orgId: tempAccessCodes.orgId, expiresAt: tempAccessCodes.expiresAt });
+    .returning({
+      id: tempAccessCodes.id,
+      userId: tempAccessCodes.userId,
+      orgId: tempAccessCodes.orgId,
+      expiresAt: tempAccessCodes.expiresAt,
+    });
   for (const code of expired) {
     await audit(tx, {
       orgId: code.orgId,

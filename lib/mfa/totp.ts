@@ -69,5 +69,11 @@ export async function checkTotp(
 
 /** The current code for a secret (tests and the testers' helper use this). */
 export function currentTotp(secret: string, epochSeconds?: number) {
-  return generate({ secret, period: TOTP_PERIOD, digits: TOTP_DIGITS, algorithm: "sha1", ...(epochSeconds !== undefined ? { epoch: epochSeconds } : {}) });
+  return generate({
+    secret,
+    period: TOTP_PERIOD,
+    digits: TOTP_DIGITS,
+    algorithm: "sha1",
+    ...(epochSeconds !== undefined ? { epoch: epochSeconds } : {}),
+  });
 }

@@ -13,8 +13,7 @@
  * budget; an attacker learns "already used" only by typing a code that was valid moments ago, which
  * signs nobody in. A replay that lands on the locking reservation keeps the lock.
  */
-import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
-import { sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { MFA_LIMIT, keys, minutesText, releaseAttempt, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
@@ -78,7 +77,14 @@ async function succeed(tx: Executor, challenge: LiveChallenge, method: Method, d
   const completed = await completeChallenge(tx, challenge.challenge.id, method);
   if (!completed) throw new AppError("conflict", "This sign-in has already been completed or has expired. Please sign in again.");
   await resetAttempts(tx, keys.mfa(user.id));
-  await audit(tx, { orgId: user.orgId, event: "mfa.challenge.success", actorUserId: user.id, targetUserId: user.id, detail: { method, ...detail }, meta });
+  await audit(tx, {
+    orgId: user.orgId,
+    event: "mfa.challenge.success",
+    actorUserId: user.id,
+    targetUserId: user.id,
+    detail: { method, ...detail },
+    meta,
+  });
 }
 
 /** Failure: audited; the attempt that reaches the limit is recorded as a lockout and the user is told by email. */
@@ -100,7 +106,14 @@ export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject
  * Records the failure and throws the reply: `wrong` plus the tries left, or, for the failure that
  * reaches the limit, the lockout message (with the limit's own lock time).
  */
-export async function failSecondFactor(db: Db, challenge: FactorSubject, method: Method, attempt: number, meta: RequestMeta, wrong: string): Promise<never> {
+export async function failSecondFactor(
+  db: Db,
+  challenge: FactorSubject,
+  method: Method,
+  attempt: number,
+  meta: RequestMeta,
+  wrong: string,
+): Promise<never> {
   await recordSecondFactorFailure(db, challenge, method, attempt, meta);
   if (attempt >= MFA_LIMIT.max) throw new AppError("rate_limited", LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
   throw fieldError("code", wrong + triesLeftNote(attempt));
@@ -199,7 +212,14 @@ export async function checkRecoveryCode(db: Db, challenge: FactorSubject, code: 
   const done = await withFactor(db, finish, async (tx) => {
     if (!(await consumeRecoveryCode(tx, user.id, code))) return null;
     const remaining = await remainingRecoveryCodes(tx, user.id);
-    await audit(tx, { orgId: user.orgId, event: "mfa.recovery.used", actorUserId: user.id, targetUserId: user.id, detail: { remaining, ...purpose }, meta });
+    await audit(tx, {
+      orgId: user.orgId,
+      event: "mfa.recovery.used",
+      actorUserId: user.id,
+      targetUserId: user.id,
+      detail: { remaining, ...purpose },
+      meta,
+    });
     return { remaining };
   });
   if (done) {

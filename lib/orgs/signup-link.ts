@@ -8,11 +8,11 @@
  */
 import { and, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
+import { reserveAttempt, type Limit } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
 import { sha256 } from "@/lib/crypto";
 import type { Db } from "@/lib/db/client";
 import { organizations, signupRequests, users } from "@/lib/db/schema";
-import { reserveAttempt, type Limit } from "@/lib/attempts";
 import { AppError, fieldError } from "@/lib/errors";
 import { verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";

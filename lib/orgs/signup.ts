@@ -58,7 +58,11 @@ async function reserve(db: Db, email: string, meta: RequestMeta) {
  * Handles a submitted sign-up form. Resolves with nothing on both paths (the caller shows "Check your
  * email"); throws only for the rate limit or a failed email, again the same on both paths.
  */
-export async function requestSignup(db: Db, input: z.infer<typeof signupSchema>, ctx: { baseUrl: string; meta: RequestMeta }): Promise<void> {
+export async function requestSignup(
+  db: Db,
+  input: z.infer<typeof signupSchema>,
+  ctx: { baseUrl: string; meta: RequestMeta },
+): Promise<void> {
   await reserve(db, input.email, ctx.meta);
   // Hashed on both paths, so an existing address does not answer faster.
   const passwordHash = await hashPassword(input.password);
@@ -75,7 +79,10 @@ export async function requestSignup(db: Db, input: z.infer<typeof signupSchema>,
   const base = ctx.baseUrl.replace(/\/+$/, "");
   if (existing) {
     await deliver(() =>
-      sendMail({ to: input.email, ...signupExistingAccountEmail({ orgName: existing.orgName, userName: existing.name, loginUrl: `${base}/login` }) }),
+      sendMail({
+        to: input.email,
+        ...signupExistingAccountEmail({ orgName: existing.orgName, userName: existing.name, loginUrl: `${base}/login` }),
+      }),
     );
     return;
   }
@@ -99,7 +106,12 @@ export async function requestSignup(db: Db, input: z.infer<typeof signupSchema>,
     () =>
       sendMail({
         to: input.email,
-        ...signupLinkEmail({ orgName: input.organization, userName: input.name, link: signupLinkUrl(base, token), expiresOn: row!.expiresAt }),
+        ...signupLinkEmail({
+          orgName: input.organization,
+          userName: input.name,
+          link: signupLinkUrl(base, token),
+          expiresOn: row!.expiresAt,
+        }),
       }),
     // Nothing half-made: the request goes again (unless a newer one replaced it meanwhile).
     () => db.delete(signupRequests).where(and(eq(signupRequests.email, input.email), eq(signupRequests.tokenHash, pending.tokenHash))),

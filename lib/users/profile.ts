@@ -1,11 +1,11 @@
 /** Profile changes by the user themselves. */
 import { eq, and } from "drizzle-orm";
 import { z } from "zod";
+import { PASSWORD_ACCOUNT_LIMIT, keys, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db } from "@/lib/db/client";
 import { organizations, users } from "@/lib/db/schema";
-import { PASSWORD_ACCOUNT_LIMIT, keys, minutesText, reserveAttempt, resetAttempts } from "@/lib/attempts";
 import { AppError, fieldError } from "@/lib/errors";
 import { notifyUser } from "@/lib/mfa/notify";
 import { hashPassword, verifyPassword } from "@/lib/passwords";
@@ -18,7 +18,10 @@ export const updateNameSchema = z.object({ name });
 
 export async function updateName(db: Db, actor: Actor, input: z.infer<typeof updateNameSchema>, meta?: RequestMeta) {
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ name: input.name }).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+    await tx
+      .update(users)
+      .set({ name: input.name })
+      .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
     await audit(tx, { orgId: actor.orgId, event: "user.profile.updated", actorUserId: actor.id, targetUserId: actor.id, meta });
   });
 }
@@ -51,13 +54,19 @@ export async function confirmPassword(db: Db, actor: Actor, password: string, fi
 
 /** Changes the password; the user's other sessions and remembered devices end; the user is emailed (S25). */
 export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof changePasswordSchema>, meta?: RequestMeta) {
-  const [own] = await db.select({ email: users.email }).from(users).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+  const [own] = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
   const problem = own && passwordEmailProblem(input.newPassword, own.email);
   if (problem) throw fieldError("newPassword", problem);
   await confirmPassword(db, actor, input.currentPassword, "currentPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const recipient = await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash }).where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+    await tx
+      .update(users)
+      .set({ passwordHash })
+      .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
     await revokeAccess(tx, actor.id, { keepSessionId: actor.sessionId });
     await audit(tx, { orgId: actor.orgId, event: "user.password.changed", actorUserId: actor.id, targetUserId: actor.id, meta });
     const [row] = await tx

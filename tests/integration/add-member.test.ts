@@ -6,17 +6,25 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import {
+  ALREADY_MEMBER,
+  INVALID_INVITATION,
+  INVITE_ORG_LIMIT,
+  acceptInvitation,
+  addMember,
+  findInvitation,
+  resendInvitation,
+} from "@/lib/admin/invitations";
+import { exportMembersCsv, getMember, listMembers, type MemberRow } from "@/lib/admin/members-table";
+import { getPolicy } from "@/lib/admin/settings";
 import { keys, reserveAttempt } from "@/lib/attempts";
+import { listAuditEvents } from "@/lib/audit/queries";
+import { requestPasswordReset } from "@/lib/auth/forgot-password";
 import { loginSchema, passwordStep } from "@/lib/auth/login";
 import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
 import { devMail, invitations, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { listAuditEvents } from "@/lib/audit/queries";
-import { ALREADY_MEMBER, INVALID_INVITATION, INVITE_ORG_LIMIT, acceptInvitation, addMember, findInvitation, resendInvitation } from "@/lib/admin/invitations";
-import { exportMembersCsv, getMember, listMembers, type MemberRow } from "@/lib/admin/members-table";
-import { getPolicy } from "@/lib/admin/settings";
-import { requestPasswordReset } from "@/lib/auth/forgot-password";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, memberForm } from "./factories";
 
 const BASE_URL = "http://guardian.test";
@@ -85,14 +93,21 @@ describe("adding an address that has an account in another organisation", () => 
 
     // The CSV export, the policy preview and the audit log.
     const csv = await exportMembersCsv(db, w.actor);
-    const lineOf = (name: string, email: string) => csv.split("\r\n").find((l) => l.includes(email))!.replace(name, "N").replace(email, "E");
+    const lineOf = (name: string, email: string) =>
+      csv
+        .split("\r\n")
+        .find((l) => l.includes(email))!
+        .replace(name, "N")
+        .replace(email, "E");
     expect(lineOf("Known Person", w.elsewhere.email)).toBe(lineOf("Fresh Person", fresh));
     expect(csv).not.toContain("placeholder:");
     const policy = await getPolicy(db, w.actor);
-    expect(policy.members).toEqual(expect.arrayContaining([
-      { name: "Fresh Person", email: fresh, types: [] },
-      { name: "Known Person", email: w.elsewhere.email, types: [] },
-    ]));
+    expect(policy.members).toEqual(
+      expect.arrayContaining([
+        { name: "Fresh Person", email: fresh, types: [] },
+        { name: "Known Person", email: w.elsewhere.email, types: [] },
+      ]),
+    );
     const { events } = await listAuditEvents(db, w.ours.org.id, { event: "admin.user.added" });
     const entryA = events.find((e) => e.target?.id === a.userId)!;
     const entryB = events.find((e) => e.target?.id === b.userId)!;
@@ -153,7 +168,9 @@ describe("adding an address that has an account in another organisation", () => 
     const two = await orgWithAdmin();
     const email = uniqueEmail("both");
     const results = await Promise.all(
-      [one, two].map(({ org, admin }) => outcome(addMember(db, { id: admin.id, orgId: org.id }, memberForm({ name: "Both", email, role: "agent" }), { baseUrl: BASE_URL }))),
+      [one, two].map(({ org, admin }) =>
+        outcome(addMember(db, { id: admin.id, orgId: org.id }, memberForm({ name: "Both", email, role: "agent" }), { baseUrl: BASE_URL })),
+      ),
     );
     expect(results.map((r) => r.ok && (r.value as { emailed: boolean }).emailed)).toEqual([true, true]);
     expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
@@ -163,36 +180,60 @@ describe("adding an address that has an account in another organisation", () => 
   it("the placeholder can never accept an invitation nor sign in", async () => {
     const db = await getDb();
     const w = await world();
-    const { userId } = await addMember(db, w.actor, memberForm({ name: "K", email: w.elsewhere.email, role: "agent" }), { baseUrl: BASE_URL });
+    const { userId } = await addMember(db, w.actor, memberForm({ name: "K", email: w.elsewhere.email, role: "agent" }), {
+      baseUrl: BASE_URL,
+    });
     const [row] = await db.select().from(users).where(eq(users.id, userId));
     expect(row!.email).toMatch(/^placeholder:[0-9a-f-]{36}$/);
     expect(row!.passwordHash).toBeNull();
     // Even with its invitation token in hand (it is never sent anywhere).
     const token = "known-token-for-this-test-only-0123456789";
-    await db.update(invitations).set({ tokenHash: sha256(token) }).where(and(eq(invitations.userId, userId)));
+    await db
+      .update(invitations)
+      .set({ tokenHash: sha256(token) })
+      .where(and(eq(invitations.userId, userId)));
     expect(await findInvitation(db, token)).toBeNull();
     expect(await outcome(acceptInvitation(db, { token, password: "long passphrase", confirmPassword: "long passphrase" }))).toMatchObject({
       ok: false,
       message: INVALID_INVITATION,
     });
     expect(loginSchema.safeParse({ email: row!.email, password: "anything at all" }).success).toBe(false);
-    expect(await outcome(passwordStep(db, { email: row!.email, password: "anything at all" }, meta))).toMatchObject({ ok: false, code: "unauthorized" });
+    expect(await outcome(passwordStep(db, { email: row!.email, password: "anything at all" }, meta))).toMatchObject({
+      ok: false,
+      code: "unauthorized",
+    });
   });
 
   it("limits invitations per organisation (added or sent again); nothing is added once refused", async () => {
     const db = await getDb();
     const w = await world();
-    const first = await addMember(db, w.actor, memberForm({ name: "First", email: uniqueEmail("first"), role: "agent" }), { baseUrl: BASE_URL });
+    const first = await addMember(db, w.actor, memberForm({ name: "First", email: uniqueEmail("first"), role: "agent" }), {
+      baseUrl: BASE_URL,
+    });
     for (let i = 1; i < INVITE_ORG_LIMIT.max; i++) await reserveAttempt(db, keys.inviteOrg(w.ours.org.id), INVITE_ORG_LIMIT);
     const email = uniqueEmail("over");
     const refused = await outcome(addMember(db, w.actor, memberForm({ name: "Over", email, role: "agent" }), { baseUrl: BASE_URL }));
-    expect(refused).toMatchObject({ ok: false, code: "rate_limited", message: "Too many invitations from your organisation. Try again in 60 minutes." });
+    expect(refused).toMatchObject({
+      ok: false,
+      code: "rate_limited",
+      message: "Too many invitations from your organisation. Try again in 60 minutes.",
+    });
     expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
     expect(await mailTo(email)).toHaveLength(0);
-    expect(await outcome(resendInvitation(db, w.actor, { userId: first.userId }, { baseUrl: BASE_URL }))).toMatchObject({ code: "rate_limited" });
+    expect(await outcome(resendInvitation(db, w.actor, { userId: first.userId }, { baseUrl: BASE_URL }))).toMatchObject({
+      code: "rate_limited",
+    });
     // Another organisation is not affected.
     const other = await orgWithAdmin();
-    expect((await outcome(addMember(db, { id: other.admin.id, orgId: other.org.id }, memberForm({ name: "O", email, role: "agent" }), { baseUrl: BASE_URL }))).ok).toBe(true);
+    expect(
+      (
+        await outcome(
+          addMember(db, { id: other.admin.id, orgId: other.org.id }, memberForm({ name: "O", email, role: "agent" }), {
+            baseUrl: BASE_URL,
+          }),
+        )
+      ).ok,
+    ).toBe(true);
   });
 });
 
@@ -201,7 +242,10 @@ describe("what the admin's organisation sees after someone tries the added addre
     const db = await getDb();
     const w = await world();
     const fresh = uniqueEmail("fresh");
-    for (const [name, email] of [["Fresh Person", fresh], ["Known Person", w.elsewhere.email]] as const) {
+    for (const [name, email] of [
+      ["Fresh Person", fresh],
+      ["Known Person", w.elsewhere.email],
+    ] as const) {
       await addMember(db, w.actor, memberForm({ name, email, role: "agent" }), { baseUrl: BASE_URL, meta });
     }
     const before = (await listAuditEvents(db, w.ours.org.id)).total;
@@ -214,6 +258,7 @@ describe("what the admin's organisation sees after someone tries the added addre
     // Nothing in our log about either address, and neither member shows as locked out.
     expect((await listAuditEvents(db, w.ours.org.id)).total).toBe(before);
     const { members } = await listMembers(db, w.actor);
-    for (const email of [fresh, w.elsewhere.email]) expect(members.find((m) => m.email === email)).toMatchObject({ locked: false, locks: [] });
+    for (const email of [fresh, w.elsewhere.email])
+      expect(members.find((m) => m.email === email)).toMatchObject({ locked: false, locks: [] });
   });
 });

@@ -5,10 +5,37 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { NEEDS_OWN_2FA_MESSAGE } from "@/lib/admin/guard";
+import {
+  ALREADY_MEMBER,
+  INVALID_INVITATION,
+  acceptInvitation,
+  acceptInvitationSchema,
+  addMember,
+  addMemberSchema,
+  findInvitation,
+  resendInvitation,
+} from "@/lib/admin/invitations";
+import {
+  removeMfaSchema,
+  roleSchema,
+  LAST_ADMIN_MESSAGE,
+  changeRole,
+  deactivateMember,
+  reactivateMember,
+  removeMemberMfa,
+  setMfaEnforced,
+  unlockMember,
+} from "@/lib/admin/member-actions";
+import { csvCell, exportMembersCsv, getMember, listMembers } from "@/lib/admin/members-table";
+import { policyImpact } from "@/lib/admin/policy-impact";
+import { operatorReset2fa } from "@/lib/admin/remove-mfa";
+import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE, getPolicy, policySchema, updatePolicy } from "@/lib/admin/settings";
 import { isLocked, keys, resetAttempts } from "@/lib/attempts";
 import { consumeChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
 import { createSession, validateSession } from "@/lib/auth/sessions";
+import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
 import {
   attemptCounters,
@@ -24,26 +51,8 @@ import {
   type FactorType,
 } from "@/lib/db/schema";
 import { graceUntilFromLastDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
-import { sha256 } from "@/lib/crypto";
 import { verifyPassword } from "@/lib/passwords";
-import { NEEDS_OWN_2FA_MESSAGE } from "@/lib/admin/guard";
-import { NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE, getPolicy, policySchema, updatePolicy } from "@/lib/admin/settings";
 import { parseInput } from "@/lib/validation";
-import { policyImpact } from "@/lib/admin/policy-impact";
-import { csvCell, exportMembersCsv, getMember, listMembers } from "@/lib/admin/members-table";
-import {
-  removeMfaSchema,
-  roleSchema,
-  LAST_ADMIN_MESSAGE,
-  changeRole,
-  deactivateMember,
-  reactivateMember,
-  removeMemberMfa,
-  setMfaEnforced,
-  unlockMember,
-} from "@/lib/admin/member-actions";
-import { ALREADY_MEMBER, INVALID_INVITATION, acceptInvitation, acceptInvitationSchema, addMember, addMemberSchema, findInvitation, resendInvitation } from "@/lib/admin/invitations";
-import { operatorReset2fa } from "@/lib/admin/remove-mfa";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, rejection, policy, policyForm, memberForm } from "./factories";
 
 const BASE_URL = "http://guardian.test";
@@ -101,7 +110,6 @@ async function userRow(id: string) {
   return row!;
 }
 
-
 /** Two organisations: "ours" (admin with 2FA, an agent) and a foreign one with its own agent. */
 async function world() {
   const { org, admin } = await orgWithAdmin();
@@ -123,7 +131,8 @@ describe("authorisation of every admin use case", () => {
     updatePolicy: (db, a) => updatePolicy(db, a, policy({ rememberDeviceDays: 1 }), meta),
     listMembers: (db, a) => listMembers(db, a),
     exportMembersCsv: (db, a) => exportMembersCsv(db, a),
-    addMember: (db, a) => addMember(db, a, { name: "New", email: uniqueEmail("new"), role: "agent", requireMfa: true }, { baseUrl: BASE_URL, meta }),
+    addMember: (db, a) =>
+      addMember(db, a, { name: "New", email: uniqueEmail("new"), role: "agent", requireMfa: true }, { baseUrl: BASE_URL, meta }),
     getMember: (db, a, t) => getMember(db, a, t),
     resendInvitation: (db, a, t) => resendInvitation(db, a, { userId: t }, { baseUrl: BASE_URL, meta }),
     setMfaEnforced: (db, a, t) => setMfaEnforced(db, a, { userId: t, enforced: true }, meta),
@@ -133,7 +142,16 @@ describe("authorisation of every admin use case", () => {
     deactivateMember: (db, a, t) => deactivateMember(db, a, { userId: t }, meta),
     reactivateMember: (db, a, t) => reactivateMember(db, a, { userId: t }, meta),
   };
-  const targeted = ["getMember", "resendInvitation", "setMfaEnforced", "removeMemberMfa", "unlockMember", "changeRole", "deactivateMember", "reactivateMember"];
+  const targeted = [
+    "getMember",
+    "resendInvitation",
+    "setMfaEnforced",
+    "removeMemberMfa",
+    "unlockMember",
+    "changeRole",
+    "deactivateMember",
+    "reactivateMember",
+  ];
 
   for (const [name, call] of Object.entries(useCases)) {
     it(`${name}: an agent gets "forbidden" and nothing changes`, async () => {
@@ -166,7 +184,10 @@ describe("authorisation of every admin use case", () => {
     it(`${name}: another organisation's member gets "not found" and is untouched`, async () => {
       const db = await getDb();
       const w = await world();
-      const foreign = await createUser(w.other.org.id, { passwordHash: null, deactivatedAt: name === "reactivateMember" ? new Date() : null });
+      const foreign = await createUser(w.other.org.id, {
+        passwordHash: null,
+        deactivatedAt: name === "reactivateMember" ? new Date() : null,
+      });
       await addFactor(foreign);
       await lockMfa(foreign.id);
       const before = await userRow(foreign.id);
@@ -179,14 +200,14 @@ describe("authorisation of every admin use case", () => {
     });
   }
 
-  it("a malformed or unknown member id gets \"not found\"", async () => {
+  it('a malformed or unknown member id gets "not found"', async () => {
     const db = await getDb();
     const w = await world();
     expect((await rejection(setMfaEnforced(db, w.actor, { userId: "not-a-uuid", enforced: true }))).code).toBe("not_found");
     expect((await rejection(getMember(db, w.actor, "00000000-0000-4000-8000-000000000000"))).code).toBe("not_found");
   });
 
-  it("a deactivated admin gets \"forbidden\"", async () => {
+  it('a deactivated admin gets "forbidden"', async () => {
     const db = await getDb();
     const w = await world();
     const second = await createUser(w.org.id, { role: "admin", deactivatedAt: new Date() });
@@ -313,14 +334,22 @@ describe("organisation policy and its guardrails", () => {
     const past = await rejection(updatePolicy(db, w.actor, policy({ require2fa: true, graceDay: "2026-11-24" }), meta, now));
     expect(past.fieldErrors?.graceDay).toEqual(["Choose today or a later date."]);
     // The form's shape is checked by its schema, before the use case runs (the action wrapper parses).
-    expect(parseInput(policySchema, policyForm({ require2fa: true, graceDay: "2026-02-30" })).fieldErrors?.graceDay).toEqual(["Enter a valid date."]);
+    expect(parseInput(policySchema, policyForm({ require2fa: true, graceDay: "2026-02-30" })).fieldErrors?.graceDay).toEqual([
+      "Enter a valid date.",
+    ]);
     for (const days of ["-1", "366", "1.5", "abc", ""]) {
       expect(parseInput(policySchema, policyForm({ rememberDeviceDays: days })).fieldErrors?.rememberDeviceDays?.length).toBe(1);
     }
     // Today is accepted (members may skip through the end of today, UTC).
     await updatePolicy(db, w.actor, policy({ require2fa: true, graceDay: "2026-11-25", rememberDeviceDays: "0" }), meta, now);
     // Saved again later with the same (now past) date: unchanged, so accepted.
-    await updatePolicy(db, w.actor, policy({ require2fa: true, graceDay: "2026-11-25", rememberDeviceDays: "7" }), meta, new Date("2026-12-03T00:00:00Z"));
+    await updatePolicy(
+      db,
+      w.actor,
+      policy({ require2fa: true, graceDay: "2026-11-25", rememberDeviceDays: "7" }),
+      meta,
+      new Date("2026-12-03T00:00:00Z"),
+    );
     const [org] = await db.select().from(organizations).where(eq(organizations.id, w.org.id));
     expect(org).toMatchObject({ rememberDeviceDays: 7 });
     expect(org!.graceUntil?.toISOString()).toBe("2026-11-26T00:00:00.000Z");
@@ -340,7 +369,8 @@ describe("organisation policy and its guardrails", () => {
       () => updatePolicy(db, actor2, policy({ require2fa: false })),
       () => setMfaEnforced(db, actor2, { userId: w.agent.id, enforced: true }),
       () => removeMemberMfa(db, actor2, { userId: w.agent.id, password: PASSWORD, reason: "lost phone" }),
-      () => addMember(db, actor2, memberForm({ name: "X", email: uniqueEmail("x"), role: "agent", requireMfa: true }), { baseUrl: BASE_URL }),
+      () =>
+        addMember(db, actor2, memberForm({ name: "X", email: uniqueEmail("x"), role: "agent", requireMfa: true }), { baseUrl: BASE_URL }),
     ]) {
       const error = await rejection(attempt());
       expect(error.code).toBe("own_2fa_required");
@@ -402,7 +432,9 @@ describe("members table and CSV export", () => {
     await addFactor(locked);
     await lockMfa(locked.id);
     const gone = await createUser(w.org.id, { name: "Gone", deactivatedAt: new Date() });
-    const { userId: invitedId } = await addMember(db, w.actor, memberForm({ name: "Invited", email: uniqueEmail("inv"), role: "agent" }), { baseUrl: BASE_URL });
+    const { userId: invitedId } = await addMember(db, w.actor, memberForm({ name: "Invited", email: uniqueEmail("inv"), role: "agent" }), {
+      baseUrl: BASE_URL,
+    });
 
     const { members, total } = await listMembers(db, w.actor);
     expect(total).toBe(7);
@@ -415,7 +447,7 @@ describe("members table and CSV export", () => {
     expect(byId.get(gone.id)).toMatchObject({ deactivated: true });
     expect(byId.get(invitedId)).toMatchObject({ invitation: "pending", status: "not_set_up" });
 
-    const ids = async (filter: Parameters<typeof listMembers>[2] extends infer O ? O extends { filter?: infer F } ? F : never : never) =>
+    const ids = async (filter: Parameters<typeof listMembers>[2] extends infer O ? (O extends { filter?: infer F } ? F : never) : never) =>
       (await listMembers(db, w.actor, { filter })).members.map((m) => m.id).sort();
     expect(await ids("locked")).toEqual([locked.id]);
     expect(await ids("deactivated")).toEqual([gone.id]);
@@ -424,18 +456,23 @@ describe("members table and CSV export", () => {
     expect(await ids("not_set_up")).toEqual([w.agent.id, invitedId].sort());
 
     // An expired invitation shows as such.
-    await db.update(invitations).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(invitations.userId, invitedId));
+    await db
+      .update(invitations)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(invitations.userId, invitedId));
     expect((await getMember(db, w.actor, invitedId)).member.invitation).toBe("expired");
   });
 
   it("exports CSV that a spreadsheet will not execute: = + - @ cells get a leading quote", async () => {
     const db = await getDb();
     const w = await world();
-    const evilNames = ["=HYPERLINK(\"http://evil\")", "+SUM(1,2)", "-2+3", "@cmd", "\tTabbed"];
+    const evilNames = ['=HYPERLINK("http://evil")', "+SUM(1,2)", "-2+3", "@cmd", "\tTabbed"];
     for (const name of evilNames) await createUser(w.org.id, { name });
     const csv = await exportMembersCsv(db, w.actor);
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe('"Name","Email","Role","2FA status","Due (last day to skip)","Methods","2FA enforced","Locked out","Last login (UTC)","Active"');
+    expect(lines[0]).toBe(
+      '"Name","Email","Role","2FA status","Due (last day to skip)","Methods","2FA enforced","Locked out","Last login (UTC)","Active"',
+    );
     expect(lines).toHaveLength(1 + 2 + evilNames.length);
     expect(csv).toContain('"\'=HYPERLINK(""http://evil"")"');
     expect(csv).toContain('"\'+SUM(1,2)"');
@@ -454,10 +491,20 @@ describe("adding a member and the invitation", () => {
     const db = await getDb();
     const w = await world();
     const email = uniqueEmail("Invitee").toUpperCase();
-    const result = await addMember(db, w.actor, memberForm({ name: "  Ivy Invitee ", email, role: "agent", requireMfa: "on" }), { baseUrl: `${BASE_URL}/`, meta });
+    const result = await addMember(db, w.actor, memberForm({ name: "  Ivy Invitee ", email, role: "agent", requireMfa: "on" }), {
+      baseUrl: `${BASE_URL}/`,
+      meta,
+    });
     expect(result.emailed).toBe(true);
     const user = await userRow(result.userId);
-    expect(user).toMatchObject({ name: "Ivy Invitee", email: email.toLowerCase(), role: "agent", mfaEnforced: true, passwordHash: null, orgId: w.org.id });
+    expect(user).toMatchObject({
+      name: "Ivy Invitee",
+      email: email.toLowerCase(),
+      role: "agent",
+      mfaEnforced: true,
+      passwordHash: null,
+      orgId: w.org.id,
+    });
     const [invite] = await db.select().from(invitations).where(eq(invitations.userId, user.id));
     const ttl = invite!.expiresAt.getTime() - invite!.createdAt.getTime();
     expect(Math.abs(ttl - 7 * 24 * 3600 * 1000)).toBeLessThan(5000);
@@ -475,7 +522,9 @@ describe("adding a member and the invitation", () => {
   it("refuses an address already in the organisation and answers bad input with field errors", async () => {
     const db = await getDb();
     const w = await world();
-    const dup = await rejection(addMember(db, w.actor, memberForm({ name: "Dup", email: w.agent.email, role: "agent" }), { baseUrl: BASE_URL }));
+    const dup = await rejection(
+      addMember(db, w.actor, memberForm({ name: "Dup", email: w.agent.email, role: "agent" }), { baseUrl: BASE_URL }),
+    );
     expect(dup.fieldErrors?.email).toEqual([ALREADY_MEMBER]);
     // Another organisation's address is not refused: see add-member.test.ts.
     // The form's shape is checked by its schema before the use case runs (the action wrapper parses).
@@ -486,7 +535,12 @@ describe("adding a member and the invitation", () => {
   it("accepting sets the password, uses the link up, creates no session; login then honours 2FA", async () => {
     const db = await getDb();
     const w = await world();
-    const { userId } = await addMember(db, w.actor, memberForm({ name: "Ned New", email: uniqueEmail("ned"), role: "agent", requireMfa: true }), { baseUrl: BASE_URL });
+    const { userId } = await addMember(
+      db,
+      w.actor,
+      memberForm({ name: "Ned New", email: uniqueEmail("ned"), role: "agent", requireMfa: true }),
+      { baseUrl: BASE_URL },
+    );
     const user = await userRow(userId);
     const token = tokenFromMail((await mailTo(user.email))[0]!.text);
     expect(await findInvitation(db, token)).toMatchObject({ name: "Ned New", email: user.email, orgName: w.org.name });
@@ -501,7 +555,9 @@ describe("adding a member and the invitation", () => {
     const mismatch = parseInput(acceptInvitationSchema, { token, password: "new passphrase", confirmPassword: "other passphrase" });
     expect(mismatch.fieldErrors?.confirmPassword).toEqual(["The passwords do not match."]);
 
-    expect(await acceptInvitation(db, { token, password: "new passphrase", confirmPassword: "new passphrase" }, meta)).toEqual({ email: user.email });
+    expect(await acceptInvitation(db, { token, password: "new passphrase", confirmPassword: "new passphrase" }, meta)).toEqual({
+      email: user.email,
+    });
     const after = await userRow(userId);
     expect(await verifyPassword(after.passwordHash, "new passphrase")).toBe(true);
     const [invite] = await db.select().from(invitations).where(eq(invitations.userId, userId));
@@ -526,10 +582,14 @@ describe("adding a member and the invitation", () => {
   it("two concurrent acceptances of one link: exactly one succeeds", async () => {
     const db = await getDb();
     const w = await world();
-    const { userId } = await addMember(db, w.actor, memberForm({ name: "Race", email: uniqueEmail("race"), role: "agent" }), { baseUrl: BASE_URL });
+    const { userId } = await addMember(db, w.actor, memberForm({ name: "Race", email: uniqueEmail("race"), role: "agent" }), {
+      baseUrl: BASE_URL,
+    });
     const token = tokenFromMail((await mailTo((await userRow(userId)).email))[0]!.text);
     const results = await Promise.allSettled(
-      ["first passphrase", "second passphrase", "third passphrase"].map((p) => acceptInvitation(db, { token, password: p, confirmPassword: p })),
+      ["first passphrase", "second passphrase", "third passphrase"].map((p) =>
+        acceptInvitation(db, { token, password: p, confirmPassword: p }),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await auditFor(w.org.id, "invitation.accepted")).toHaveLength(1);
@@ -540,12 +600,19 @@ describe("adding a member and the invitation", () => {
     const w = await world();
     const p = "long enough passphrase";
     const make = async () => {
-      const { userId } = await addMember(db, w.actor, memberForm({ name: "E", email: uniqueEmail("exp"), role: "agent" }), { baseUrl: BASE_URL });
+      const { userId } = await addMember(db, w.actor, memberForm({ name: "E", email: uniqueEmail("exp"), role: "agent" }), {
+        baseUrl: BASE_URL,
+      });
       return { userId, token: tokenFromMail((await mailTo((await userRow(userId)).email))[0]!.text) };
     };
     const expired = await make();
-    await db.update(invitations).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(invitations.userId, expired.userId));
-    expect((await rejection(acceptInvitation(db, { token: expired.token, password: p, confirmPassword: p }))).message).toBe(INVALID_INVITATION);
+    await db
+      .update(invitations)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(invitations.userId, expired.userId));
+    expect((await rejection(acceptInvitation(db, { token: expired.token, password: p, confirmPassword: p }))).message).toBe(
+      INVALID_INVITATION,
+    );
     expect((await rejection(acceptInvitation(db, { token: "made-up", password: p, confirmPassword: p }))).code).toBe("not_found");
     expect((await rejection(acceptInvitation(db, { token: "", password: p, confirmPassword: p }))).code).toBe("not_found");
     const deactivated = await make();
@@ -557,7 +624,9 @@ describe("adding a member and the invitation", () => {
   it("a new invitation replaces the old link; an accepted member cannot be re-invited", async () => {
     const db = await getDb();
     const w = await world();
-    const { userId } = await addMember(db, w.actor, memberForm({ name: "Re", email: uniqueEmail("re"), role: "agent" }), { baseUrl: BASE_URL });
+    const { userId } = await addMember(db, w.actor, memberForm({ name: "Re", email: uniqueEmail("re"), role: "agent" }), {
+      baseUrl: BASE_URL,
+    });
     const email = (await userRow(userId)).email;
     const oldToken = tokenFromMail((await mailTo(email))[0]!.text);
     expect((await resendInvitation(db, w.actor, { userId }, { baseUrl: BASE_URL, meta })).emailed).toBe(true);
@@ -589,7 +658,9 @@ describe("per-member actions", () => {
     await addFactor(w.agent, "totp");
     await addFactor(w.agent, "email");
     await db.insert(recoveryCodes).values(Array.from({ length: 10 }, (_, i) => ({ userId: w.agent.id, codeHash: sha256(`code-${i}`) })));
-    await db.insert(rememberedDevices).values({ userId: w.agent.id, orgId: w.org.id, tokenHash: sha256(`dev-${w.agent.id}`), expiresAt: sql`now() + interval '30 days'` });
+    await db
+      .insert(rememberedDevices)
+      .values({ userId: w.agent.id, orgId: w.org.id, tokenHash: sha256(`dev-${w.agent.id}`), expiresAt: sql`now() + interval '30 days'` });
     await lockMfa(w.agent.id);
     const claims = await openSession(w.agent);
     expect(await validateSession(db, claims)).not.toBeNull();
@@ -600,7 +671,9 @@ describe("per-member actions", () => {
     const wrong = await rejection(removeMemberMfa(db, w.actor, { userId: w.agent.id, password: "not my password", reason: "lost phone" }));
     expect(wrong.fieldErrors?.password).toEqual(["Incorrect password."]);
     // A missing reason is refused by the form's schema, before the use case runs (the action wrapper parses).
-    expect(parseInput(removeMfaSchema, { userId: w.agent.id, password: PASSWORD, reason: " " }).fieldErrors?.reason?.[0]).toMatch(/Give a reason/);
+    expect(parseInput(removeMfaSchema, { userId: w.agent.id, password: PASSWORD, reason: " " }).fieldErrors?.reason?.[0]).toMatch(
+      /Give a reason/,
+    );
     expect(await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.agent.id))).toHaveLength(2);
 
     const result = await removeMemberMfa(db, w.actor, { userId: w.agent.id, password: PASSWORD, reason: "Lost phone on holiday" }, meta);
@@ -639,7 +712,10 @@ describe("per-member actions", () => {
     expect((await listMembers(db, w.actor)).members.find((m) => m.id === w.agent.id)?.locked).toBe(true);
     expect(await unlockMember(db, w.actor, { userId: w.agent.id }, meta)).toEqual({ wasLocked: true, cleared: ["mfa"] });
     expect(await isLocked(db, keys.mfa(w.agent.id))).toBe(false);
-    expect((await auditFor(w.org.id, "admin.user.unlocked"))[0]).toMatchObject({ targetUserId: w.agent.id, detail: { wasLocked: true, cleared: "mfa" } });
+    expect((await auditFor(w.org.id, "admin.user.unlocked"))[0]).toMatchObject({
+      targetUserId: w.agent.id,
+      detail: { wasLocked: true, cleared: "mfa" },
+    });
   });
 
   it("changes roles; the last admin cannot demote themselves", async () => {
@@ -667,7 +743,10 @@ describe("per-member actions", () => {
       changeRole(db, { id: second.id, orgId: org.id }, { userId: admin.id, role: "agent" }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const admins = await db.select().from(users).where(and(eq(users.orgId, org.id), eq(users.role, "admin")));
+    const admins = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.orgId, org.id), eq(users.role, "admin")));
     expect(admins).toHaveLength(1);
   });
 
@@ -679,7 +758,9 @@ describe("per-member actions", () => {
     await deactivateMember(db, w.actor, { userId: w.agent.id }, meta);
     expect((await userRow(w.agent.id)).deactivatedAt).not.toBeNull();
     expect(await validateSession(db, claims)).toBeNull();
-    await expect(passwordStep(db, { email: w.agent.email, password: PASSWORD }, { ...meta, ip: "198.51.100.1" })).rejects.toThrow("Incorrect email or password.");
+    await expect(passwordStep(db, { email: w.agent.email, password: PASSWORD }, { ...meta, ip: "198.51.100.1" })).rejects.toThrow(
+      "Incorrect email or password.",
+    );
     await reactivateMember(db, w.actor, { userId: w.agent.id }, meta);
     expect((await userRow(w.agent.id)).deactivatedAt).toBeNull();
     await resetAttempts(db, keys.passwordAccount(w.agent.email));

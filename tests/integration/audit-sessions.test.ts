@@ -5,11 +5,11 @@ import { audit } from "@/lib/audit";
 import { listAuditEvents, loginHistory, parseAuditSearchParams } from "@/lib/audit/queries";
 import { consumeChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
+import { findResetLink } from "@/lib/auth/reset-links";
 import { revokeAccess, validateSession } from "@/lib/auth/sessions";
+import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, passwordResets, rememberedDevices, sessions, users } from "@/lib/db/schema";
-import { findResetLink } from "@/lib/auth/reset-links";
-import { sha256 } from "@/lib/crypto";
 import { listActiveSessions, signOutOtherSessions, signOutSession } from "@/lib/users/own-sessions";
 import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
 
@@ -64,7 +64,13 @@ describe("audit log queries (admin page)", () => {
     await audit(db, { orgId: org.id, event: "user.profile.updated", actorUserId: admin.id, targetUserId: admin.id, meta });
     const [old] = await db
       .insert(auditEvents)
-      .values({ orgId: org.id, event: "login.success", actorUserId: agent.id, targetUserId: agent.id, createdAt: new Date("2026-01-15T12:00:00Z") })
+      .values({
+        orgId: org.id,
+        event: "login.success",
+        actorUserId: agent.id,
+        targetUserId: agent.id,
+        createdAt: new Date("2026-01-15T12:00:00Z"),
+      })
       .returning();
 
     const byAgent = await listAuditEvents(db, org.id, { memberId: agent.id });
@@ -124,7 +130,12 @@ describe("audit log queries (admin page)", () => {
   it("drops malformed filter values instead of sending them to the database", async () => {
     const db = await getDb();
     const { org } = await orgWithAdmin();
-    const parsed = parseAuditSearchParams({ member: "1 OR 1=1", event: "login.success'; drop table users", from: "2026-02-30", page: "abc" });
+    const parsed = parseAuditSearchParams({
+      member: "1 OR 1=1",
+      event: "login.success'; drop table users",
+      from: "2026-02-30",
+      page: "abc",
+    });
     expect(parsed.filter).toEqual({ memberId: undefined, event: undefined, from: undefined, until: undefined });
     expect(parsed.invalidDates).toBe(true);
     expect(parsed.page).toBe(1);
@@ -138,7 +149,9 @@ describe("login history (profile)", () => {
     const { org, admin } = await orgWithAdmin();
     const colleague = await createUser(org.id);
     await signIn(admin.email, { ip: "203.0.113.10", userAgent: CHROME });
-    await expect(passwordStep(db, { email: admin.email, password: "wrong password" }, { ip: "203.0.113.66", userAgent: FIREFOX })).rejects.toThrow();
+    await expect(
+      passwordStep(db, { email: admin.email, password: "wrong password" }, { ip: "203.0.113.66", userAgent: FIREFOX }),
+    ).rejects.toThrow();
     // Events that belong elsewhere: a colleague's login, and a non-login event about me.
     await signIn(colleague.email);
     await audit(db, { orgId: org.id, event: "user.profile.updated", actorUserId: admin.id, targetUserId: admin.id, meta });
@@ -196,7 +209,11 @@ describe("sessions (profile)", () => {
     expect((await validateSession(db, current))?.sessionId).toBe(current.sid);
     expect((await listActiveSessions(db, actor)).map((s) => s.id)).toEqual([current.sid]);
 
-    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.event, "session.revoked")).then((rows) => rows.filter((r) => r.actorUserId === admin.id));
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.event, "session.revoked"))
+      .then((rows) => rows.filter((r) => r.actorUserId === admin.id));
     expect(event).toMatchObject({ orgId: admin.orgId, targetUserId: admin.id, ip: meta.ip, detail: { scope: "others", count: 2 } });
   });
 
@@ -207,7 +224,10 @@ describe("sessions (profile)", () => {
     const mine = await signIn(admin.email);
     const theirs = await signIn(agent.email);
     const idle = await signIn(admin.email);
-    await db.update(sessions).set({ lastSeenAt: sql`now() - interval '31 minutes'` }).where(eq(sessions.id, idle.sid));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '31 minutes'` })
+      .where(eq(sessions.id, idle.sid));
     const actor = { id: admin.id, orgId: admin.orgId, sessionId: mine.sid };
     expect((await listActiveSessions(db, actor)).map((s) => s.id)).toEqual([mine.sid]);
     expect(await signOutOtherSessions(db, actor)).toEqual({ ended: 0 });
@@ -222,7 +242,9 @@ describe("sessions (profile)", () => {
     await signOutSession(db, admin.id, s.sid, meta);
     await signOutSession(db, admin.id, s.sid, meta);
     expect(await validateSession(db, s)).toBeNull();
-    const events = (await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, admin.id))).filter((e) => e.event === "session.revoked");
+    const events = (await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, admin.id))).filter(
+      (e) => e.event === "session.revoked",
+    );
     expect(events).toHaveLength(1);
     expect(events[0]!.detail).toEqual({ scope: "this", reason: "signed_out" });
   });
@@ -243,7 +265,9 @@ describe("revokeAccess: the one way to end a user's access", () => {
       expiresAt: new Date(Date.now() + 86_400_000),
     });
     const resetToken = `reset-${user.id}`;
-    await db.insert(passwordResets).values({ userId: user.id, orgId: org.id, tokenHash: sha256(resetToken), expiresAt: new Date(Date.now() + 30 * 60_000) });
+    await db
+      .insert(passwordResets)
+      .values({ userId: user.id, orgId: org.id, tokenHash: sha256(resetToken), expiresAt: new Date(Date.now() + 30 * 60_000) });
     return { db, user, first, second, pending, resetToken };
   }
 

@@ -7,8 +7,8 @@ import { endAllSessions, revokeOtherSessions, validateSession } from "@/lib/auth
 import { getDb } from "@/lib/db/client";
 import { auditEvents, loginChallenges, sessions, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { changePassword } from "@/lib/users/profile";
 import { verifyPassword } from "@/lib/passwords";
+import { changePassword } from "@/lib/users/profile";
 import { PASSWORD, createUser, meta, orgWithAdmin, uniqueEmail, rejection } from "./factories";
 
 async function loginToSession(email: string, password = PASSWORD, m = meta) {
@@ -63,7 +63,10 @@ describe("password step and login challenge", () => {
     const db = await getDb();
     const { admin } = await orgWithAdmin();
     const expired = await createChallenge(db, { userId: admin.id, orgId: admin.orgId, completedMethod: "password" });
-    await db.update(loginChallenges).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(loginChallenges.id, expired.challengeId));
+    await db
+      .update(loginChallenges)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(loginChallenges.id, expired.challengeId));
     expect(await consumeChallenge(db, expired.token)).toBeNull();
     expect(await findChallenge(db, expired.token)).toBeNull();
     const pending = await createChallenge(db, { userId: admin.id, orgId: admin.orgId, completedMethod: null });
@@ -172,10 +175,16 @@ describe("sessions", () => {
     const { org, admin } = await orgWithAdmin();
     const other = await createUser(org.id);
     const idle = await loginToSession(admin.email);
-    await db.update(sessions).set({ lastSeenAt: sql`now() - interval '31 minutes'` }).where(eq(sessions.id, idle.claims.sid));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '31 minutes'` })
+      .where(eq(sessions.id, idle.claims.sid));
     expect(await validateSession(db, idle.claims)).toBeNull();
     const expired = await loginToSession(admin.email);
-    await db.update(sessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(sessions.id, expired.claims.sid));
+    await db
+      .update(sessions)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(sessions.id, expired.claims.sid));
     expect(await validateSession(db, expired.claims)).toBeNull();
     const live = await loginToSession(admin.email);
     expect(await validateSession(db, { ...live.claims, uid: other.id })).toBeNull();
@@ -190,7 +199,11 @@ describe("logins in progress", () => {
     const { admin } = await orgWithAdmin();
     const current = await loginToSession(admin.email);
     const { token } = await passwordStep(db, { email: admin.email, password: PASSWORD }, meta); // completed, not consumed
-    await changePassword(db, { id: admin.id, orgId: admin.orgId, sessionId: current.claims.sid }, { currentPassword: PASSWORD, newPassword: "yet another passphrase", confirmPassword: "yet another passphrase" });
+    await changePassword(
+      db,
+      { id: admin.id, orgId: admin.orgId, sessionId: current.claims.sid },
+      { currentPassword: PASSWORD, newPassword: "yet another passphrase", confirmPassword: "yet another passphrase" },
+    );
     expect(await consumeChallenge(db, token, meta)).toBeNull();
   });
 });
@@ -204,13 +217,21 @@ describe("profile", () => {
     const other = await loginToSession(admin.email);
     const actor = { id: admin.id, orgId: admin.orgId, sessionId: current.claims.sid };
     const wrong = await rejection(
-      changePassword(db, actor, { currentPassword: "nope nope", newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" }),
+      changePassword(db, actor, {
+        currentPassword: "nope nope",
+        newPassword: "a brand new passphrase",
+        confirmPassword: "a brand new passphrase",
+      }),
     );
     expect(wrong.fieldErrors?.currentPassword?.[0]).toBe("Incorrect password.");
     const [unchanged] = await db.select().from(users).where(eq(users.id, admin.id));
     expect(await verifyPassword(unchanged!.passwordHash, PASSWORD)).toBe(true);
 
-    await changePassword(db, actor, { currentPassword: PASSWORD, newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" });
+    await changePassword(db, actor, {
+      currentPassword: PASSWORD,
+      newPassword: "a brand new passphrase",
+      confirmPassword: "a brand new passphrase",
+    });
     expect(await validateSession(db, current.claims)).not.toBeNull();
     expect(await validateSession(db, other.claims)).toBeNull();
     const [changed] = await db.select().from(users).where(eq(users.id, admin.id));

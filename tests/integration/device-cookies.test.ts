@@ -7,14 +7,22 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { MFA_LIMIT, PASSWORD_ACCOUNT_LIMIT, PASSWORD_DEVICE_LIMIT, PASSWORD_IP_LIMIT, isLocked, keys, reserveAttempt } from "@/lib/attempts";
+import { unlockMember } from "@/lib/admin/member-actions";
+import { getMember, listMembers } from "@/lib/admin/members-table";
+import { operatorUnlock } from "@/lib/admin/unlock";
+import {
+  MFA_LIMIT,
+  PASSWORD_ACCOUNT_LIMIT,
+  PASSWORD_DEVICE_LIMIT,
+  PASSWORD_IP_LIMIT,
+  isLocked,
+  keys,
+  reserveAttempt,
+} from "@/lib/attempts";
 import { findChallenge } from "@/lib/auth/challenge";
-import { openSession } from "@/lib/auth/open-session";
 import { deviceFor, parseDeviceCookie, signEntry } from "@/lib/auth/device-cookie";
 import { GENERIC_LOGIN_ERROR, passwordStep } from "@/lib/auth/login";
-import { getMember, listMembers } from "@/lib/admin/members-table";
-import { unlockMember } from "@/lib/admin/member-actions";
-import { operatorUnlock } from "@/lib/admin/unlock";
+import { openSession } from "@/lib/auth/open-session";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, type organizations, type users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -41,7 +49,8 @@ async function rejection(p: Promise<unknown>) {
 }
 
 /** Password step from a browser holding `cookie` (or none). */
-const password = async (user: User, cookie: string | null, pw = PASSWORD) => passwordStep(await getDb(), { email: user.email, password: pw }, from(), { device: cookie });
+const password = async (user: User, cookie: string | null, pw = PASSWORD) =>
+  passwordStep(await getDb(), { email: user.email, password: pw }, from(), { device: cookie });
 
 /** A full login without 2FA: password, then the session; returns the browser's new device cookie. */
 async function fullLogin(user: User, cookie: string | null = null) {
@@ -67,7 +76,12 @@ async function enrolTotp(user: User, org: Org) {
   const db = await getDb();
   const actor = { ...user, org };
   const started = await startTotpEnrolment(db, actor);
-  const confirmed = await confirmTotpEnrolment(db, actor, { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+  const confirmed = await confirmTotpEnrolment(
+    db,
+    actor,
+    { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) },
+    meta,
+  );
   return { secret: started.secret, recoveryCodes: confirmed.recoveryCodes! };
 }
 
@@ -104,14 +118,22 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     // The user's browser: the right password passes, the second factor is still asked and still works.
     const known = await password(user, cookie);
     expect(known.next).toBe("mfa");
-    await verifyTotpLogin(db, (await findChallenge(db, known.token))!, { code: await currentTotp(secret, Math.floor(Date.now() / 1000) + 30) }, meta);
+    await verifyTotpLogin(
+      db,
+      (await findChallenge(db, known.token))!,
+      { code: await currentTotp(secret, Math.floor(Date.now() / 1000) + 30) },
+      meta,
+    );
     const again = await openSession(db, { challengeToken: known.token, deviceCookie: cookie, meta });
     expect(again).toMatchObject({ newBrowser: false, method: "totp" });
     expect(deviceFor(again!.deviceCookie, user.id)).toEqual(deviceFor(cookie, user.id)); // same browser, same nonce
 
     // Its success does not lift the attacker-made lock for unknown browsers.
     await expectLocked(user, null);
-    const refusals = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "login.locked")));
+    const refusals = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "login.locked")));
     expect(refusals.map((e) => e.detail)).toContainEqual({ limit: "account" });
   });
 
@@ -126,7 +148,17 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     const { nonce } = deviceFor(mine, victim.id)!;
     const forged = `${victim.id}.${nonce}.${"A".repeat(43)}`;
     const wrongUser = signEntry({ userId: other.id, nonce });
-    for (const cookie of [forged, tamper(mine, 0), tamper(mine, 1), tamper(mine, 2), othersCookie, wrongUser, `${mine}.x`, "garbage", "~~~"]) {
+    for (const cookie of [
+      forged,
+      tamper(mine, 0),
+      tamper(mine, 1),
+      tamper(mine, 2),
+      othersCookie,
+      wrongUser,
+      `${mine}.x`,
+      "garbage",
+      "~~~",
+    ]) {
       expect(deviceFor(cookie, victim.id)).toBeNull();
       await expectLocked(victim, cookie);
     }
@@ -153,7 +185,10 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     expect(await isLocked(db, keys.passwordAccount(user.email))).toBe(false);
     expect((await password(user, phone)).next).toBe("done");
     expect((await password(user, null)).next).toBe("done");
-    const refusals = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "login.locked")));
+    const refusals = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "login.locked")));
     expect(refusals.map((e) => e.detail)).toEqual([{ limit: "device" }]);
   });
 
@@ -161,7 +196,9 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     const { org } = await orgWithAdmin();
     const user = await createUser(org.id);
     const cookie = (await fullLogin(user)).deviceCookie;
-    const results = await Promise.allSettled(Array.from({ length: PASSWORD_DEVICE_LIMIT.max + 5 }, () => password(user, cookie, "wrong password")));
+    const results = await Promise.allSettled(
+      Array.from({ length: PASSWORD_DEVICE_LIMIT.max + 5 }, () => password(user, cookie, "wrong password")),
+    );
     const codes = results.map((r) => (r.status === "rejected" ? (r.reason as AppError).code : "ok"));
     expect(codes.filter((c) => c === "unauthorized")).toHaveLength(PASSWORD_DEVICE_LIMIT.max);
     expect(codes.filter((c) => c === "rate_limited")).toHaveLength(5);
@@ -206,7 +243,10 @@ describe("clearing every lock of a user (admin Unlock, npm run admin -- unlock)"
     expect((await getMember(db, actor, agent.id)).member).toMatchObject({ locked: false, locks: [] });
     expect((await password(agent, null)).next).toBe("done");
     expect((await password(agent, cookie)).next).toBe("done");
-    const [entry] = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, agent.id), eq(auditEvents.event, "admin.user.unlocked")));
+    const [entry] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, agent.id), eq(auditEvents.event, "admin.user.unlocked")));
     expect(entry).toMatchObject({ actorUserId: admin.id, detail: { wasLocked: true, cleared: "password,device,mfa", lockedBrowsers: 1 } });
 
     // Nothing locked: said so, and audited as such.
@@ -222,8 +262,15 @@ describe("clearing every lock of a user (admin Unlock, npm run admin -- unlock)"
     expect(await isLocked(db, keys.mfa(admin.id))).toBe(false);
     expect((await password(admin, null)).next).toBe("done");
     expect((await password(admin, cookie)).next).toBe("done");
-    const [entry] = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, admin.id), eq(auditEvents.event, "operator.user.unlocked")));
-    expect(entry).toMatchObject({ actorType: "operator", actorUserId: null, detail: { cleared: "password,device,mfa", operator: "root@host" } });
+    const [entry] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, admin.id), eq(auditEvents.event, "operator.user.unlocked")));
+    expect(entry).toMatchObject({
+      actorType: "operator",
+      actorUserId: null,
+      detail: { cleared: "password,device,mfa", operator: "root@host" },
+    });
     expect((await rejection(operatorUnlock(db, "nobody@example.test"))).code).toBe("not_found");
   });
 });

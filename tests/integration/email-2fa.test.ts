@@ -105,7 +105,9 @@ const codeIn = (m: Received) => {
 };
 /** The code of the newest message to `to` whose subject matches. */
 function latestCode(to: string, subject: RegExp) {
-  const mail = mailsTo(to).filter((m) => subject.test(m.parsed.subject ?? "")).at(-1);
+  const mail = mailsTo(to)
+    .filter((m) => subject.test(m.parsed.subject ?? ""))
+    .at(-1);
   expect(mail, `a message "${subject}" to ${to}`).toBeTruthy();
   return codeIn(mail!);
 }
@@ -115,7 +117,10 @@ const ENROL = /Confirm email codes/;
 /** Makes the user's codes look older than the cooldown (the test must not sleep 30 s). */
 async function pastCooldown(userId: string) {
   const db = await getDb();
-  await db.update(emailCodes).set({ sentAt: sql`${emailCodes.sentAt} - interval '31 seconds'` }).where(eq(emailCodes.userId, userId));
+  await db
+    .update(emailCodes)
+    .set({ sentAt: sql`${emailCodes.sentAt} - interval '31 seconds'` })
+    .where(eq(emailCodes.userId, userId));
 }
 
 async function codeRows(userId: string) {
@@ -127,7 +132,12 @@ async function emailUser(values: Partial<User> = {}, orgValues: Partial<Org> = {
   const { org } = await orgWithAdmin(orgValues);
   const user = await createUser(org.id, values);
   const started = await startEmailEnrolment(db, actorOf(user, org), { name: "Work email" });
-  const confirmed = await confirmEmailEnrolment(db, actorOf(user, org), { factorId: started.factorId, code: latestCode(user.email, ENROL) }, meta);
+  const confirmed = await confirmEmailEnrolment(
+    db,
+    actorOf(user, org),
+    { factorId: started.factorId, code: latestCode(user.email, ENROL) },
+    meta,
+  );
   return { user, org, factorId: started.factorId, recoveryCodes: confirmed.recoveryCodes };
 }
 
@@ -165,7 +175,9 @@ describe("enrolling email codes", () => {
     expect(await usableFactors(db, user.id, org)).toHaveLength(0);
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
 
-    const wrong = await rejection(confirmEmailEnrolment(db, actor, { factorId: started.factorId, code: code === "000000" ? "111111" : "000000" }, meta));
+    const wrong = await rejection(
+      confirmEmailEnrolment(db, actor, { factorId: started.factorId, code: code === "000000" ? "111111" : "000000" }, meta),
+    );
     expect(wrong.fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
     const confirmed = await confirmEmailEnrolment(db, actor, { factorId: started.factorId, code }, meta);
     expect(confirmed.first).toBe(true);
@@ -183,7 +195,10 @@ describe("enrolling email codes", () => {
     expect(notice.parsed.subject).toMatch(/Two-factor authentication is on/);
     expect(notice.parsed.text).toMatch(/email codes/i);
     expect(notice.raw).not.toContain(code);
-    const [event] = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.factor.added")));
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.factor.added")));
     expect(event!.detail).toMatchObject({ type: "email", name: "Email", first: true });
   });
 
@@ -248,7 +263,10 @@ describe("enrolling email codes", () => {
     expect(limited.code).toBe("rate_limited");
     // Another user cannot confirm someone else's set-up.
     const stranger = await createUser(open.org.id);
-    expect((await rejection(confirmEmailEnrolment(db, actorOf(stranger, open.org), { factorId: started.factorId, code }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
+    expect(
+      (await rejection(confirmEmailEnrolment(db, actorOf(stranger, open.org), { factorId: started.factorId, code }, meta))).fieldErrors
+        ?.code?.[0],
+    ).toBe(WRONG_EMAIL_CODE);
   });
 
   it("a second factor brings no new recovery codes; removal needs the password, follows the 2FA rules and sends notices", async () => {
@@ -257,7 +275,12 @@ describe("enrolling email codes", () => {
     const user = await createUser(org.id);
     const actor = actorOf(user, org);
     const totp = await startTotpEnrolment(db, actor);
-    const withTotp = await confirmTotpEnrolment(db, actor, { factorId: totp.factorId, name: "Phone", code: await currentTotp(totp.secret) }, meta);
+    const withTotp = await confirmTotpEnrolment(
+      db,
+      actor,
+      { factorId: totp.factorId, name: "Phone", code: await currentTotp(totp.secret) },
+      meta,
+    );
     const started = await startEmailEnrolment(db, actor, { name: "Email" });
     const added = await confirmEmailEnrolment(db, actor, { factorId: started.factorId, code: latestCode(user.email, ENROL) }, meta);
     expect(added.first).toBe(false);
@@ -267,7 +290,9 @@ describe("enrolling email codes", () => {
 
     const current = await createSession(db, { userId: user.id, orgId: org.id, method: "email" });
     const other = await createSession(db, { userId: user.id, orgId: org.id, method: "email" });
-    const bad = await rejection(removeFactor(db, actorOf(user, org, current), { factorId: started.factorId, password: "wrong password" }, meta));
+    const bad = await rejection(
+      removeFactor(db, actorOf(user, org, current), { factorId: started.factorId, password: "wrong password" }, meta),
+    );
     expect(bad.fieldErrors?.password?.[0]).toBe("Incorrect password.");
     await removeFactor(db, actorOf(user, org, current), { factorId: started.factorId, password: PASSWORD }, meta);
     expect((await listFactors(db, user.id)).map((f) => f.type)).toEqual(["totp"]);
@@ -276,7 +301,9 @@ describe("enrolling email codes", () => {
 
     // The last factor, with 2FA required by the admin: refused.
     const enforced = await emailUser({ mfaEnforced: true });
-    const refused = await rejection(removeFactor(db, actorOf(enforced.user, enforced.org), { factorId: enforced.factorId, password: PASSWORD }, meta));
+    const refused = await rejection(
+      removeFactor(db, actorOf(enforced.user, enforced.org), { factorId: enforced.factorId, password: PASSWORD }, meta),
+    );
     expect(refused.message).toBe(REQUIRED_BY_ADMIN_MESSAGE);
     expect(await listFactors(db, enforced.user.id)).toHaveLength(1);
     // Not required: removing the last factor turns 2FA off.
@@ -296,7 +323,10 @@ describe("signing in with an emailed code", () => {
     const before = mailsTo(user.email).length;
 
     // Two "screen opened" calls at once (a reload, React's double effects): one email.
-    const opened = await Promise.all([sendLoginEmailCode(db, challenge, { mode: "auto" }), sendLoginEmailCode(db, challenge, { mode: "auto" })]);
+    const opened = await Promise.all([
+      sendLoginEmailCode(db, challenge, { mode: "auto" }),
+      sendLoginEmailCode(db, challenge, { mode: "auto" }),
+    ]);
     expect(opened.map((r) => r.sent).sort()).toEqual([false, true]);
     expect(mailsTo(user.email)).toHaveLength(before + 1);
     const mail = mailsTo(user.email).at(-1)!;
@@ -315,7 +345,9 @@ describe("signing in with an emailed code", () => {
     expect((await rejection(verifyEmailLogin(db, other.challenge, { code }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
 
     expect(await consumeChallenge(db, token, meta)).toBeNull(); // no session before the code
-    await expect(verifyEmailLogin(db, challenge, { code: `${code.slice(0, 3)} ${code.slice(3)}` }, meta)).resolves.toEqual({ method: "email" });
+    await expect(verifyEmailLogin(db, challenge, { code: `${code.slice(0, 3)} ${code.slice(3)}` }, meta)).resolves.toEqual({
+      method: "email",
+    });
     const session = await consumeChallenge(db, token, meta);
     expect(session).toMatchObject({ method: "email", user: { id: user.id } });
     // Single use.
@@ -330,7 +362,10 @@ describe("signing in with an emailed code", () => {
     const { challenge } = await pendingChallenge(user.email);
     await sendLoginEmailCode(db, challenge, { mode: "auto" });
     const code = latestCode(user.email, SIGN_IN);
-    await db.update(emailCodes).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(emailCodes.challengeId, challenge.challenge.id));
+    await db
+      .update(emailCodes)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(emailCodes.challengeId, challenge.challenge.id));
     const e = await rejection(verifyEmailLogin(db, challenge, { code }, meta));
     expect(e.fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
     expect((await db.select().from(loginChallenges).where(eq(loginChallenges.id, challenge.challenge.id)))[0]!.completedAt).toBeNull();
@@ -407,15 +442,19 @@ describe("signing in with an emailed code", () => {
     await sendLoginEmailCode(db, challenge, { mode: "auto" });
     let code = latestCode(user.email, SIGN_IN);
     const wrong = () => (code === "000000" ? "111111" : "000000");
-    for (let i = 0; i < 3; i++) expect((await rejection(verifyEmailLogin(db, challenge, { code: wrong() }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
+    for (let i = 0; i < 3; i++)
+      expect((await rejection(verifyEmailLogin(db, challenge, { code: wrong() }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
     await pastCooldown(user.id);
     await sendLoginEmailCode(db, challenge, { mode: "resend" }); // asking for a new code resets nothing
     code = latestCode(user.email, SIGN_IN);
     for (let i = 0; i < 2; i++) await rejection(verifyEmailLogin(db, challenge, { code: wrong() }, meta));
     const next = await pendingChallenge(user.email); // nor does a new login
-    for (let i = 0; i < 4; i++) expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).fieldErrors?.code?.[0]).toContain(WRONG_TOTP);
+    for (let i = 0; i < 4; i++)
+      expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).fieldErrors?.code?.[0]).toContain(WRONG_TOTP);
     // The tenth failure locks, and its own reply says so.
-    expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
+    expect((await rejection(verifyTotpLogin(db, next.challenge, { code: "111111" }, meta))).message).toBe(
+      LOCKED_MESSAGE(MFA_LIMIT.lockSeconds),
+    );
 
     // Ten failures: locked, even for the right code, and no more codes are sent.
     const locked = await rejection(verifyEmailLogin(db, challenge, { code }, meta));
@@ -424,7 +463,10 @@ describe("signing in with an emailed code", () => {
     const sends = mailsTo(user.email).filter((m) => SIGN_IN.test(m.parsed.subject ?? "")).length;
     expect((await rejection(sendLoginEmailCode(db, challenge, { mode: "resend" }))).code).toBe("rate_limited");
     expect(mailsTo(user.email).filter((m) => SIGN_IN.test(m.parsed.subject ?? "")).length).toBe(sends);
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
     expect(events).toHaveLength(1);
     expect(events[0]!.detail).toMatchObject({ attempt: MFA_LIMIT.max });
   });
@@ -454,7 +496,12 @@ describe("signing in with an emailed code", () => {
 
     const totpOnly = await createUser(org.id);
     const t = await startTotpEnrolment(db, actorOf(totpOnly, org));
-    await confirmTotpEnrolment(db, actorOf(totpOnly, org), { factorId: t.factorId, name: "Phone", code: await currentTotp(t.secret) }, meta);
+    await confirmTotpEnrolment(
+      db,
+      actorOf(totpOnly, org),
+      { factorId: t.factorId, name: "Phone", code: await currentTotp(t.secret) },
+      meta,
+    );
     const other = await pendingChallenge(totpOnly.email);
     expect(await loginEmailStatus(db, other.challenge)).toBeNull();
     expect((await rejection(sendLoginEmailCode(db, other.challenge, { mode: "auto" }))).code).toBe("forbidden");

@@ -1,13 +1,13 @@
 /** Test data: each call makes a new organisation or user with unique emails, so files never collide. */
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { getDb } from "@/lib/db/client";
-import { organizations, users, type Role } from "@/lib/db/schema";
 import { addMemberSchema } from "@/lib/admin/invitations";
 import { policySchema, type PolicyInput } from "@/lib/admin/settings";
+import { getDb } from "@/lib/db/client";
+import { organizations, users, type Role } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
 import { hashPassword } from "@/lib/passwords";
+import { parseInput } from "@/lib/validation";
 
 export const PASSWORD = "correct horse battery";
 let cachedHash: Promise<string> | undefined;
@@ -18,7 +18,10 @@ export const uniqueEmail = (prefix = "user") => `${prefix}-${randomUUID().slice(
 
 export async function createOrg(values: Partial<typeof organizations.$inferInsert> = {}) {
   const db = await getDb();
-  const [org] = await db.insert(organizations).values({ name: "Test Org", ...values }).returning();
+  const [org] = await db
+    .insert(organizations)
+    .values({ name: "Test Org", ...values })
+    .returning();
   return org!;
 }
 

@@ -3,8 +3,8 @@
  * the database drops every connection (as in a restart), the app reconnects by itself and nothing
  * committed is lost. PostgreSQL only: PGlite is one embedded database per process by design.
  */
-import { drizzle } from "drizzle-orm/postgres-js";
 import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
@@ -40,7 +40,12 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     const { org } = await orgWithAdmin();
     const user = await createUser(org.id);
     const started = await startTotpEnrolment(a, { ...user, org });
-    await confirmTotpEnrolment(a, { ...user, org }, { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+    await confirmTotpEnrolment(
+      a,
+      { ...user, org },
+      { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) },
+      meta,
+    );
 
     const { token, next } = await passwordStep(a, { email: user.email, password: PASSWORD }, meta);
     expect(next).toBe("mfa");
@@ -70,12 +75,21 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     const db = instance("recovery-test");
     const email = uniqueEmail("durable");
     // Sign-up by emailed link, both steps on this instance.
-    await requestSignup(db, { organization: "Durable Org", name: "Dee", email, password: PASSWORD }, { baseUrl: "http://guardian.test", meta });
+    await requestSignup(
+      db,
+      { organization: "Durable Org", name: "Dee", email, password: PASSWORD },
+      { baseUrl: "http://guardian.test", meta },
+    );
     const [mail] = await db.select().from(schema.devMail).where(eq(schema.devMail.to, email));
-    const { org } = await completeSignup(db, { token: /\/signup\/confirm\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!, password: PASSWORD }, meta);
+    const { org } = await completeSignup(
+      db,
+      { token: /\/signup\/confirm\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!, password: PASSWORD },
+      meta,
+    );
     const killer = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
     clients.push(killer);
-    const [killed] = await killer`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recovery-test'`;
+    const [killed] =
+      await killer`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recovery-test'`;
     expect(killed?.terminated).toBeGreaterThanOrEqual(1);
     // The next requests reconnect on their own; at most one in-flight query may fail meanwhile.
     let rows: { id: string }[] | undefined;
@@ -87,7 +101,10 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
         .catch(() => undefined);
     }
     expect(rows).toEqual([{ id: org.id }]);
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.users).where(eq(schema.users.email, email));
+    const [count] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(schema.users)
+      .where(eq(schema.users.email, email));
     expect(count!.n).toBe(1);
   });
 });

@@ -38,7 +38,12 @@ async function emailUser() {
   const user = await createUser(org.id);
   const actor = { ...user, org };
   const started = await startEmailEnrolment(db, actor, { name: "Email" });
-  const { recoveryCodes: codes } = await confirmEmailEnrolment(db, actor, { factorId: started.factorId, code: await latestCode(user.email) }, meta);
+  const { recoveryCodes: codes } = await confirmEmailEnrolment(
+    db,
+    actor,
+    { factorId: started.factorId, code: await latestCode(user.email) },
+    meta,
+  );
   return { user, org, actor, recovery: codes! };
 }
 
@@ -100,7 +105,11 @@ describe("S37: keyed hashes for what a person types", () => {
     const first = await pendingChallenge(user.email);
     await expect(verifyRecoveryLogin(db, first.challenge, { code: recovery[0]! }, meta)).resolves.toMatchObject({ remaining: 9 });
     const second = await pendingChallenge(user.email);
-    expect((await verifyRecoveryLogin(db, second.challenge, { code: recovery[0]! }, meta).catch((e: { fieldErrors?: Record<string, string[]> }) => e))).toMatchObject({
+    expect(
+      await verifyRecoveryLogin(db, second.challenge, { code: recovery[0]! }, meta).catch(
+        (e: { fieldErrors?: Record<string, string[]> }) => e,
+      ),
+    ).toMatchObject({
       fieldErrors: { code: [WRONG_RECOVERY] },
     });
   });
@@ -115,7 +124,9 @@ describe("S37: keyed hashes for what a person types", () => {
     await expect(verifyRecoveryLogin(db, a.challenge, { code: legacy }, meta)).resolves.toMatchObject({ method: "recovery" });
     expect(await consumeChallenge(db, a.token, meta)).not.toBeNull();
     const b = await pendingChallenge(user.email);
-    await expect(verifyRecoveryLogin(db, b.challenge, { code: legacy }, meta)).rejects.toMatchObject({ fieldErrors: { code: [WRONG_RECOVERY] } });
+    await expect(verifyRecoveryLogin(db, b.challenge, { code: legacy }, meta)).rejects.toMatchObject({
+      fieldErrors: { code: [WRONG_RECOVERY] },
+    });
 
     await regenerateRecoveryCodes(db, { ...actor, org }, { password: PASSWORD }, meta);
     const rows = await db.select({ codeHash: recoveryCodes.codeHash }).from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));

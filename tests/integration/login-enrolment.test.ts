@@ -33,7 +33,12 @@ describe("2FA required at login", () => {
     expect(await loginEnrolmentState(db, challenge)).toMatchObject({ needed: true, canSkip: false });
     await rejection(skipLoginEnrolment(db, challenge, meta)); // enforced: no grace
     const started = await startLoginTotpEnrolment(db, challenge);
-    const result = await confirmLoginTotpEnrolment(db, challenge, { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+    const result = await confirmLoginTotpEnrolment(
+      db,
+      challenge,
+      { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) },
+      meta,
+    );
     expect(result.recoveryCodes).toHaveLength(10);
     expect((await consumeChallenge(db, token, meta))?.method).toBe("totp");
     // Next time: the normal 2FA step.
@@ -46,7 +51,12 @@ describe("2FA required at login", () => {
     const agent = await createUser(org.id, { mfaEnforced: true });
     const first = await login(agent.email);
     const started = await startLoginTotpEnrolment(db, first.challenge);
-    await confirmLoginTotpEnrolment(db, first.challenge, { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+    await confirmLoginTotpEnrolment(
+      db,
+      first.challenge,
+      { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) },
+      meta,
+    );
     const second = await login(agent.email);
     expect(second.next).toBe("mfa");
     const e = await rejection(startLoginTotpEnrolment(db, second.challenge));
@@ -66,11 +76,17 @@ describe("2FA required at login", () => {
     expect((await consumeChallenge(db, before.token, meta))?.method).toBe("password");
     const { auditEvents } = await import("@/lib/db/schema");
     const { and } = await import("drizzle-orm");
-    const skipped = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, agent.id), eq(auditEvents.event, "mfa.enrolment.skipped")));
+    const skipped = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, agent.id), eq(auditEvents.event, "mfa.enrolment.skipped")));
     expect(skipped).toHaveLength(1);
 
     const { organizations } = await import("@/lib/db/schema");
-    await db.update(organizations).set({ graceUntil: new Date(Date.now() - 1000) }).where(eq(organizations.id, org.id));
+    await db
+      .update(organizations)
+      .set({ graceUntil: new Date(Date.now() - 1000) })
+      .where(eq(organizations.id, org.id));
     const after = await login(agent.email);
     expect(after.next).toBe("enrol");
     const e = await rejection(skipLoginEnrolment(db, after.challenge, meta));
@@ -89,7 +105,9 @@ describe("2FA required at login", () => {
     const { listDevMail } = await import("@/lib/mail/dev-mailbox");
     const [mail] = await listDevMail(db, { to: agent.email, limit: 1 });
     const code = /^\s*(\d{6})\s*$/m.exec(mail!.text)![1]!;
-    await rejection(confirmLoginEmailEnrolment(db, challenge, { factorId: started.factorId, code: code === "000000" ? "111111" : "000000" }, meta));
+    await rejection(
+      confirmLoginEmailEnrolment(db, challenge, { factorId: started.factorId, code: code === "000000" ? "111111" : "000000" }, meta),
+    );
     const result = await confirmLoginEmailEnrolment(db, challenge, { factorId: started.factorId, code }, meta);
     expect(result.recoveryCodes).toHaveLength(10);
     expect((await consumeChallenge(db, token, meta))?.method).toBe("email");

@@ -9,8 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { GET as mailJson } from "@/app/api/dev/mail/route";
 import { PRODUCT_NAME } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { devMailJson, getDevMail, listDevMail, type DevMailJson } from "@/lib/mail/dev-mailbox";
 import { MailDeliveryError, SMTP_TIMEOUTS, sendMail } from "@/lib/mail";
+import { devMailJson, getDevMail, listDevMail, type DevMailJson } from "@/lib/mail/dev-mailbox";
 import { enrolCodeEmail, invitationEmail, loginCodeEmail, securityNoticeEmail, type Email } from "@/lib/mail/templates";
 import { uniqueEmail } from "./factories";
 
@@ -127,47 +127,53 @@ describe("sending over SMTP (smtp-server on loopback)", () => {
     },
   ];
 
-  it.each(cases)("delivers the $name with a text and an HTML part, the product and the escaped organisation name", async ({ email, secret }) => {
-    useSmtp(`smtp://${encodeURIComponent(SMTP_USER)}:${encodeURIComponent(SMTP_PASS)}@127.0.0.1:${smtp.port}`);
-    const { parsed, raw, user } = await deliver(email);
-    expect(user).toBe(SMTP_USER); // credentials from the URL, percent-decoded
-    expect(parsed.from?.text).toBe(`"Guardian Test" <mailer@guardian.test>`);
-    expect(raw).toMatch(/Content-Type: multipart\/alternative/i);
-    expect(parsed.subject).toBe(email.subject);
-    expect(parsed.subject).toContain(PRODUCT_NAME);
+  it.each(cases)(
+    "delivers the $name with a text and an HTML part, the product and the escaped organisation name",
+    async ({ email, secret }) => {
+      useSmtp(`smtp://${encodeURIComponent(SMTP_USER)}:${encodeURIComponent(SMTP_PASS)}@127.0.0.1:${smtp.port}`);
+      const { parsed, raw, user } = await deliver(email);
+      expect(user).toBe(SMTP_USER); // credentials from the URL, percent-decoded
+      expect(parsed.from?.text).toBe(`"Guardian Test" <mailer@guardian.test>`);
+      expect(raw).toMatch(/Content-Type: multipart\/alternative/i);
+      expect(parsed.subject).toBe(email.subject);
+      expect(parsed.subject).toContain(PRODUCT_NAME);
 
-    const text = parsed.text!;
-    const html = parsed.html as string;
-    expect(text).toContain(PRODUCT_NAME);
-    expect(text).toContain(ORG); // plain text carries the name as is
-    expect(html).toContain(PRODUCT_NAME);
-    expect(html).toContain(ORG_ESCAPED);
-    expect(html).not.toContain("<b>Acme");
-    expect(html).not.toContain("<script>");
+      const text = parsed.text!;
+      const html = parsed.html as string;
+      expect(text).toContain(PRODUCT_NAME);
+      expect(text).toContain(ORG); // plain text carries the name as is
+      expect(html).toContain(PRODUCT_NAME);
+      expect(html).toContain(ORG_ESCAPED);
+      expect(html).not.toContain("<b>Acme");
+      expect(html).not.toContain("<script>");
 
-    // No secret but the one the message exists to carry; no configuration secret either.
-    for (const s of [process.env.NEXTAUTH_SECRET!, process.env.ENCRYPTION_KEY!, SMTP_PASS, encodeURIComponent(SMTP_PASS)]) {
-      expect(raw).not.toContain(s);
-    }
-    if (secret === code) {
-      expect(sixDigitRuns(text)).toEqual([code]);
-      expect(text).toMatch(new RegExp(`^\\s*${code}\\s*$`, "m")); // alone on its line
-      expect(sixDigitRuns(html.replace(/#[0-9a-f]{6}\b/gi, ""))).toEqual([code]); // colours aside
-      expect(parsed.subject).not.toContain(code);
-    } else {
-      expect(sixDigitRuns(text)).toEqual([]);
-    }
-    if (secret === link) {
-      expect(text).toContain(link);
-      expect(html).toContain(`href="https://guardian.example/invite/tok_abcdef?x=1&amp;y=2"`);
-    }
-  });
+      // No secret but the one the message exists to carry; no configuration secret either.
+      for (const s of [process.env.NEXTAUTH_SECRET!, process.env.ENCRYPTION_KEY!, SMTP_PASS, encodeURIComponent(SMTP_PASS)]) {
+        expect(raw).not.toContain(s);
+      }
+      if (secret === code) {
+        expect(sixDigitRuns(text)).toEqual([code]);
+        expect(text).toMatch(new RegExp(`^\\s*${code}\\s*$`, "m")); // alone on its line
+        expect(sixDigitRuns(html.replace(/#[0-9a-f]{6}\b/gi, ""))).toEqual([code]); // colours aside
+        expect(parsed.subject).not.toContain(code);
+      } else {
+        expect(sixDigitRuns(text)).toEqual([]);
+      }
+      if (secret === link) {
+        expect(text).toContain(link);
+        expect(html).toContain(`href="https://guardian.example/invite/tok_abcdef?x=1&amp;y=2"`);
+      }
+    },
+  );
 
   it("sends over smtps:// (TLS from the first byte)", async () => {
     const tls = await startSmtp({ secure: true });
     try {
       useSmtp(`smtps://127.0.0.1:${tls.port}?tls.rejectUnauthorized=false`);
-      await sendMail({ to: uniqueEmail("tls"), ...securityNoticeEmail({ orgName: "Acme", userName: "Ada", title: "Test", lines: ["Over TLS."] }) });
+      await sendMail({
+        to: uniqueEmail("tls"),
+        ...securityNoticeEmail({ orgName: "Acme", userName: "Ada", title: "Test", lines: ["Over TLS."] }),
+      });
       expect(tls.received).toHaveLength(1);
       expect(tls.received[0]!.parsed.text).toContain("Over TLS.");
     } finally {
@@ -179,7 +185,9 @@ describe("sending over SMTP (smtp-server on loopback)", () => {
     useSmtp(`smtp://127.0.0.1:${await closedPort()}`);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const to = uniqueEmail("down");
-    const { error, ms } = await failure(sendMail({ to, ...loginCodeEmail({ orgName: "Acme", userName: "Ada", code: "583920", minutesValid: 10 }) }));
+    const { error, ms } = await failure(
+      sendMail({ to, ...loginCodeEmail({ orgName: "Acme", userName: "Ada", code: "583920", minutesValid: 10 }) }),
+    );
     expect(error).toBeInstanceOf(MailDeliveryError);
     expect(error.message).toBe(USER_FACING);
     expect(ms).toBeLessThan(3000);
@@ -218,7 +226,9 @@ describe("sending over SMTP (smtp-server on loopback)", () => {
     try {
       useSmtp(`smtp://127.0.0.1:${refusing.port}`);
       const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-      const { error } = await failure(sendMail({ to: uniqueEmail("refused"), ...loginCodeEmail({ orgName: "Acme", userName: "Ada", code: "583920", minutesValid: 10 }) }));
+      const { error } = await failure(
+        sendMail({ to: uniqueEmail("refused"), ...loginCodeEmail({ orgName: "Acme", userName: "Ada", code: "583920", minutesValid: 10 }) }),
+      );
       expect(error).toBeInstanceOf(MailDeliveryError);
       expect(error.message).toBe(USER_FACING);
       const logged = errors.mock.calls.flat().map(String).join("\n");

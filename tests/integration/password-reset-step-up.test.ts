@@ -23,8 +23,12 @@ import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories
 import { NEW_PASSWORD, factorStep, freshMeta, mfaFailures, nextCode, requestLink, userWithApp, userWithEmailOnly } from "./reset-helpers";
 
 const complete = async (token: string, proof: string | null, password = NEW_PASSWORD) =>
-  completePasswordReset(await getDb(), { token, password, confirmPassword: password }, proof, { ip: "198.51.100.23", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" });
-const verify = async (token: string, method: "totp" | "recovery", code: string) => verifyResetFactor(await getDb(), { token, code }, method, meta);
+  completePasswordReset(await getDb(), { token, password, confirmPassword: password }, proof, {
+    ip: "198.51.100.23",
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+  });
+const verify = async (token: string, method: "totp" | "recovery", code: string) =>
+  verifyResetFactor(await getDb(), { token, code }, method, meta);
 const passwordIs = async (userId: string, password: string) => {
   const [row] = await (await getDb()).select().from(users).where(eq(users.id, userId));
   return verifyPassword(row!.passwordHash, password);
@@ -44,9 +48,15 @@ describe("the second factor before a new password (S40)", () => {
     expect(await passwordIs(user.id, PASSWORD)).toBe(true);
     await complete(token, proof);
     expect(await passwordIs(user.id, NEW_PASSWORD)).toBe(true);
-    const [verified] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "password.reset.verified"), eq(auditEvents.targetUserId, user.id)));
+    const [verified] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "password.reset.verified"), eq(auditEvents.targetUserId, user.id)));
     expect(verified!.detail).toMatchObject({ method: "totp", factor: "Phone" });
-    const [done] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, user.id)));
+    const [done] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, user.id)));
     expect(done).toMatchObject({ orgId: org.id, actorUserId: user.id, ip: "198.51.100.23" });
     expect(done!.detail).toMatchObject({ method: "totp", requestedBy: "user" });
   });
@@ -71,11 +81,19 @@ describe("the second factor before a new password (S40)", () => {
     // Locked: even the right code is refused, here and at login.
     expect((await rejection(verify(token, "totp", await nextCode(secret)))).code).toBe("rate_limited");
     expect((await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta))).code).toBe("rate_limited");
-    const failures = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "mfa.challenge.failure"), eq(auditEvents.targetUserId, user.id)));
+    const failures = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "mfa.challenge.failure"), eq(auditEvents.targetUserId, user.id)));
     expect(failures.filter((e) => e.detail.purpose === "password-reset").length).toBe(MFA_LIMIT.max - 1 - 5);
-    const [locked] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "mfa.locked"), eq(auditEvents.targetUserId, user.id)));
+    const [locked] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "mfa.locked"), eq(auditEvents.targetUserId, user.id)));
     expect(locked!.detail).toMatchObject({ purpose: "password-reset", attempt: MFA_LIMIT.max });
-    const lockMail = (await listDevMail(db, { to: user.email, limit: 10 })).find((m) => m.subject.includes("Sign-in locked after failed codes"));
+    const lockMail = (await listDevMail(db, { to: user.email, limit: 10 })).find((m) =>
+      m.subject.includes("Sign-in locked after failed codes"),
+    );
     expect(lockMail!.text).toContain("to reset your password with a link emailed to this address");
   });
 
@@ -99,7 +117,9 @@ describe("the second factor before a new password (S40)", () => {
     const app = await userWithApp();
     const token = await requestLink(app.user.email);
     const { proof } = await verify(token, "recovery", app.recoveryCodes[0]!);
-    expect(await rejection(verify(await requestLink(app.user.email), "recovery", app.recoveryCodes[0]!))).toMatchObject({ fieldErrors: { code: [WRONG_RECOVERY] } });
+    expect(await rejection(verify(await requestLink(app.user.email), "recovery", app.recoveryCodes[0]!))).toMatchObject({
+      fieldErrors: { code: [WRONG_RECOVERY] },
+    });
     // The first link was superseded by the second request.
     expect(await rejection(complete(token, proof))).toMatchObject({ code: "not_found" });
 
@@ -165,7 +185,10 @@ describe("setting the new password (S4, S24, S25, S26)", () => {
     expect(await db.select().from(loginChallenges).where(eq(loginChallenges.userId, user.id))).toHaveLength(0);
     // No session and no login challenge were created by the reset.
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(sessionsBefore.length);
-    const [done] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, user.id)));
+    const [done] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, user.id)));
     expect(done!.detail).toMatchObject({ rememberedDevices: 1 });
 
     // The old password is gone; the new one still needs the second factor.

@@ -148,7 +148,10 @@ describe("asking for a reset link (S39)", () => {
     const { org } = await orgWithAdmin();
     const user = await createUser(org.id);
     const token = await requestLink(user.email);
-    await db.update(passwordResets).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(passwordResets.userId, user.id));
+    await db
+      .update(passwordResets)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(passwordResets.userId, user.id));
     expect(await findResetLink(db, token)).toEqual({ status: "expired" });
     expect(await rejection(reset(token))).toMatchObject({ code: "not_found", message: RESET_LINK_MESSAGES.expired.text });
     const [row] = await db.select().from(users).where(eq(users.id, user.id));
@@ -192,7 +195,18 @@ describe("asking for a reset link (S39)", () => {
 
   it("answers a garbled or unknown link with a clear state, never an error", async () => {
     const db = await getDb();
-    for (const token of [undefined, null, 42, "", "x", "../../etc/passwd", "a".repeat(201), "%00%00", "A".repeat(43), "valid-looking_token-but-unknown-0123456789ab"]) {
+    for (const token of [
+      undefined,
+      null,
+      42,
+      "",
+      "x",
+      "../../etc/passwd",
+      "a".repeat(201),
+      "%00%00",
+      "A".repeat(43),
+      "valid-looking_token-but-unknown-0123456789ab",
+    ]) {
       expect(await findResetLink(db, token)).toEqual({ status: "invalid" });
     }
     const e = await rejection(reset("A".repeat(43)));
@@ -206,7 +220,12 @@ describe("the admin's “Send password reset” (S27)", () => {
     const { org, admin } = await orgWithAdmin();
     const member = await createUser(org.id);
     const own = await requestLink(member.email);
-    const result = await sendMemberPasswordReset(db, { id: admin.id, orgId: org.id }, { userId: member.id }, { baseUrl: BASE_URL, meta: freshMeta() });
+    const result = await sendMemberPasswordReset(
+      db,
+      { id: admin.id, orgId: org.id },
+      { userId: member.id },
+      { baseUrl: BASE_URL, meta: freshMeta() },
+    );
     expect(result.email).toBe(member.email);
     const [mail] = await listDevMail(db, { to: member.email, limit: 1 });
     expect(mail!.text).toContain("Admin, an admin of Test Org, sent you a link");
@@ -214,10 +233,16 @@ describe("the admin's “Send password reset” (S27)", () => {
     expect((await findResetLink(db, own)).status).toBe("superseded");
     const [row] = await resetRows(member.id).then((rows) => rows.filter((r) => r.tokenHash === sha256(token)));
     expect(row!.sentBy).toBe(admin.id);
-    const [event] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "admin.password.reset.sent"), eq(auditEvents.targetUserId, member.id)));
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "admin.password.reset.sent"), eq(auditEvents.targetUserId, member.id)));
     expect(event).toMatchObject({ orgId: org.id, actorUserId: admin.id });
     await reset(token);
-    const [done] = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, member.id)));
+    const [done] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "password.reset.completed"), eq(auditEvents.targetUserId, member.id)));
     expect(done!.detail).toMatchObject({ requestedBy: "admin", method: "none" });
   });
 
@@ -227,7 +252,8 @@ describe("the admin's “Send password reset” (S27)", () => {
     const agent = await createUser(org.id);
     const member = await createUser(org.id);
     const other = await orgWithAdmin();
-    const send = (actor: { id: string; orgId: string }, userId: string) => sendMemberPasswordReset(db, actor, { userId }, { baseUrl: BASE_URL });
+    const send = (actor: { id: string; orgId: string }, userId: string) =>
+      sendMemberPasswordReset(db, actor, { userId }, { baseUrl: BASE_URL });
     expect((await rejection(send({ id: agent.id, orgId: org.id }, member.id))).code).toBe("forbidden");
     expect((await rejection(send({ id: other.admin.id, orgId: other.org.id }, member.id))).code).toBe("not_found");
     const deactivated = await createUser(org.id, { deactivatedAt: new Date() });
@@ -246,7 +272,10 @@ describe("the admin's “Send password reset” (S27)", () => {
     const e = await rejection(sendMemberPasswordReset(db, { id: admin.id, orgId: org.id }, { userId: member.id }, { baseUrl: BASE_URL }));
     expect(e).toBeInstanceOf(MailDeliveryError);
     expect(await resetRows(member.id)).toHaveLength(0);
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.event, "admin.password.reset.sent"), eq(auditEvents.targetUserId, member.id)));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.event, "admin.password.reset.sent"), eq(auditEvents.targetUserId, member.id)));
     expect(events).toHaveLength(0);
   });
 });

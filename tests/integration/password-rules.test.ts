@@ -27,7 +27,14 @@ describe("changing the password in the profile", () => {
     expect(z.flattenError(parsed.error!).fieldErrors.newPassword).toEqual([COMMON_PASSWORD_MESSAGE]);
 
     const before = await passwordOf(user.id);
-    const e = await rejection(changePassword(db, { id: user.id, orgId: org.id }, { currentPassword: PASSWORD, newPassword: user.email, confirmPassword: user.email }, meta));
+    const e = await rejection(
+      changePassword(
+        db,
+        { id: user.id, orgId: org.id },
+        { currentPassword: PASSWORD, newPassword: user.email, confirmPassword: user.email },
+        meta,
+      ),
+    );
     expect(e.fieldErrors).toEqual({ newPassword: [PASSWORD_IS_EMAIL_MESSAGE] });
     expect(await passwordOf(user.id)).toBe(before);
     const events = await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, user.id));
@@ -40,7 +47,10 @@ describe("accepting an invitation", () => {
     const db = await getDb();
     const { org, admin } = await orgWithAdmin();
     const email = uniqueEmail("invitee");
-    const { userId } = await addMember(db, { id: admin.id, orgId: org.id }, memberForm({ name: "Ivy", email, role: "agent" }), { baseUrl: "http://app.example.test", meta });
+    const { userId } = await addMember(db, { id: admin.id, orgId: org.id }, memberForm({ name: "Ivy", email, role: "agent" }), {
+      baseUrl: "http://app.example.test",
+      meta,
+    });
     const [mail] = await listDevMail(db, { to: email, limit: 1 });
     const token = mail!.text.match(/\/invite\/([A-Za-z0-9_-]+)/)![1]!;
 

@@ -36,7 +36,10 @@ describe("pending invitations", () => {
     const member = await createUser(w.org.id, { name: "Joined Already" });
     const first = await w.invite("First Invitee");
     const second = await w.invite("Second Invitee");
-    await db.update(invitations).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(invitations.userId, first.userId));
+    await db
+      .update(invitations)
+      .set({ expiresAt: sql`now() - interval '1 minute'` })
+      .where(eq(invitations.userId, first.userId));
 
     const list = await listPendingInvitations(db, w.actor);
     expect(list.map((i) => i.email)).toEqual([second.email, first.email]);
@@ -59,14 +62,29 @@ describe("pending invitations", () => {
     expect(await revokeInvitation(db, w.actor, { userId: invited.userId }, meta)).toEqual({ email: invited.email });
 
     expect(await findInvitation(db, invited.token)).toBeNull();
-    const accept = await rejection(acceptInvitation(db, { token: invited.token, password: "a sound new passphrase", confirmPassword: "a sound new passphrase" }));
+    const accept = await rejection(
+      acceptInvitation(db, { token: invited.token, password: "a sound new passphrase", confirmPassword: "a sound new passphrase" }),
+    );
     expect(accept.message).toBe(INVALID_INVITATION);
     expect(await db.select().from(users).where(eq(users.id, invited.userId))).toHaveLength(0);
     expect(await listPendingInvitations(db, w.actor)).toEqual([]);
-    const [row] = await db.select().from(auditEvents).where(eq(auditEvents.event, "admin.invitation.revoked")).orderBy(desc(auditEvents.createdAt)).limit(1);
-    expect(row).toMatchObject({ orgId: w.org.id, actorUserId: w.admin.id, detail: { email: invited.email, name: "Revoked Invitee" }, ip: meta.ip });
+    const [row] = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.event, "admin.invitation.revoked"))
+      .orderBy(desc(auditEvents.createdAt))
+      .limit(1);
+    expect(row).toMatchObject({
+      orgId: w.org.id,
+      actorUserId: w.admin.id,
+      detail: { email: invited.email, name: "Revoked Invitee" },
+      ip: meta.ip,
+    });
 
-    const again = await addMember(db, w.actor, memberForm({ name: "Invited Again", email: invited.email, role: "agent" }), { baseUrl: BASE_URL, meta });
+    const again = await addMember(db, w.actor, memberForm({ name: "Invited Again", email: invited.email, role: "agent" }), {
+      baseUrl: BASE_URL,
+      meta,
+    });
     expect(again.userId).not.toBe(invited.userId);
   });
 
@@ -80,7 +98,9 @@ describe("pending invitations", () => {
     expect((await rejection(revokeInvitation(db, agent, { userId: invited.userId }))).code).toBe("forbidden");
     expect((await rejection(listPendingInvitations(db, agent))).code).toBe("forbidden");
     const other = await orgWithAdmin();
-    expect((await rejection(revokeInvitation(db, { id: other.admin.id, orgId: other.org.id }, { userId: invited.userId }))).code).toBe("not_found");
+    expect((await rejection(revokeInvitation(db, { id: other.admin.id, orgId: other.org.id }, { userId: invited.userId }))).code).toBe(
+      "not_found",
+    );
     expect(await listPendingInvitations(db, { id: other.admin.id, orgId: other.org.id })).toEqual([]);
     // Untouched by all of that.
     expect(await findInvitation(db, invited.token)).not.toBeNull();

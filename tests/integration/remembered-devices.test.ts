@@ -30,9 +30,13 @@ describe("remembered devices", () => {
     expect(JSON.stringify(row)).not.toContain(device.token);
     expect(row!.userAgent).toBe(meta.userAgent);
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: device.token })).next).toBe("done");
-    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: "some-other-token" })).next).toBe("mfa");
+    expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: "some-other-token" })).next).toBe(
+      "mfa",
+    );
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("mfa");
-    const wrong = await passwordStep(db, { email: user.email, password: "wrong password" }, meta, { rememberedDevice: device.token }).catch((e: unknown) => e);
+    const wrong = await passwordStep(db, { email: user.email, password: "wrong password" }, meta, { rememberedDevice: device.token }).catch(
+      (e: unknown) => e,
+    );
     expect(wrong).toBeInstanceOf(AppError);
     const { token } = await passwordStep(db, { email: user.email, password: PASSWORD }, meta, { rememberedDevice: device.token });
     expect((await findChallenge(db, token))?.challenge.method).toBe("remembered");
@@ -44,7 +48,10 @@ describe("remembered devices", () => {
     expect(await isRememberedDevice(a.db, { id: b.user.id, org: b.org }, a.device.token)).toBe(false);
     await a.db.update(organizations).set({ rememberDeviceDays: 0 }).where(eq(organizations.id, a.org.id));
     expect(await isRememberedDevice(a.db, { id: a.user.id, org: { rememberDeviceDays: 0 } }, a.device.token)).toBe(false);
-    await a.db.update(rememberedDevices).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(rememberedDevices.userId, a.user.id));
+    await a.db
+      .update(rememberedDevices)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(rememberedDevices.userId, a.user.id));
     expect(await isRememberedDevice(a.db, { id: a.user.id, org: { rememberDeviceDays: 30 } }, a.device.token)).toBe(false);
   });
 
@@ -65,13 +72,23 @@ describe("remembered devices", () => {
     expect(await isRememberedDevice(s.db, { id: s.user.id, org: s.org }, s.device.token)).toBe(false);
 
     const again = await rememberDevice(s.db, s.actor, meta);
-    await changePassword(s.db, s.actor, { currentPassword: PASSWORD, newPassword: "another long passphrase", confirmPassword: "another long passphrase" }, meta);
+    await changePassword(
+      s.db,
+      s.actor,
+      { currentPassword: PASSWORD, newPassword: "another long passphrase", confirmPassword: "another long passphrase" },
+      meta,
+    );
     expect(await isRememberedDevice(s.db, { id: s.user.id, org: s.org }, again!.token)).toBe(false);
 
     const third = await setup();
     await rememberDevice(third.db, third.actor, meta);
     const second = await startTotpEnrolment(third.db, third.actor);
-    await confirmTotpEnrolment(third.db, third.actor, { factorId: second.factorId, name: "Tablet", code: await currentTotp(second.secret) }, meta);
+    await confirmTotpEnrolment(
+      third.db,
+      third.actor,
+      { factorId: second.factorId, name: "Tablet", code: await currentTotp(second.secret) },
+      meta,
+    );
     await removeFactor(third.db, third.actor, { factorId: second.factorId, password: PASSWORD }, meta);
     expect(await listRememberedDevices(third.db, third.user.id)).toHaveLength(0);
   });

@@ -20,7 +20,10 @@ export const BASE_URL = "http://app.example.test";
 export const NEW_PASSWORD = "a fresh passphrase for reset";
 
 /** A client address of its own: each caller gets a fresh per-address reset budget. */
-export const freshMeta = (): RequestMeta => ({ ip: `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}-${Math.random().toString(36).slice(2, 8)}`, userAgent: "vitest" });
+export const freshMeta = (): RequestMeta => ({
+  ip: `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}-${Math.random().toString(36).slice(2, 8)}`,
+  userAgent: "vitest",
+});
 
 export const actorOf = (user: User, org: Org, sessionId?: string): MfaActor => ({ ...user, org, sessionId });
 const now = () => Math.floor(Date.now() / 1000);
@@ -33,7 +36,11 @@ export async function userWithApp(values: Partial<User> = {}) {
   const { org } = await orgWithAdmin();
   const user = await createUser(org.id, values);
   const started = await startTotpEnrolment(db, actorOf(user, org));
-  const confirmed = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) });
+  const confirmed = await confirmTotpEnrolment(db, actorOf(user, org), {
+    factorId: started.factorId,
+    name: "Phone",
+    code: await currentTotp(started.secret),
+  });
   return { user, org, secret: started.secret, recoveryCodes: confirmed.recoveryCodes! };
 }
 
@@ -64,12 +71,18 @@ export async function requestLink(email: string, meta: RequestMeta = freshMeta()
 /** The user's count in the shared second-factor budget (0 when there is none). */
 export async function mfaFailures(userId: string) {
   const db = await getDb();
-  const [row] = await db.select({ count: attemptCounters.count }).from(attemptCounters).where(eq(attemptCounters.key, keys.mfa(userId)));
+  const [row] = await db
+    .select({ count: attemptCounters.count })
+    .from(attemptCounters)
+    .where(eq(attemptCounters.key, keys.mfa(userId)));
   return row?.count ?? 0;
 }
 
 export async function factorStep(userId: string) {
   const db = await getDb();
-  const [row] = await db.select({ step: mfaFactors.lastUsedStep }).from(mfaFactors).where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.type, "totp")));
+  const [row] = await db
+    .select({ step: mfaFactors.lastUsedStep })
+    .from(mfaFactors)
+    .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.type, "totp")));
   return row?.step ?? null;
 }

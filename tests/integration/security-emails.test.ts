@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { findChallenge } from "@/lib/auth/challenge";
-import { openSession } from "@/lib/auth/open-session";
 import { parseDeviceCookie } from "@/lib/auth/device-cookie";
 import { passwordStep } from "@/lib/auth/login";
+import { openSession } from "@/lib/auth/open-session";
 import { getDb } from "@/lib/db/client";
 import { listDevMail } from "@/lib/mail/dev-mailbox";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
@@ -28,7 +28,12 @@ describe("security emails for authenticator-app events", () => {
 
     const first = await startTotpEnrolment(db, actor);
     secrets.push(first.secret);
-    const enrolled = await confirmTotpEnrolment(db, actor, { factorId: first.factorId, name: "Phone", code: await currentTotp(first.secret) }, meta);
+    const enrolled = await confirmTotpEnrolment(
+      db,
+      actor,
+      { factorId: first.factorId, name: "Phone", code: await currentTotp(first.secret) },
+      meta,
+    );
     secrets.push(...enrolled.recoveryCodes!);
     const second = await startTotpEnrolment(db, actor);
     secrets.push(second.secret);
@@ -108,7 +113,13 @@ describe("security emails for a sign-in from a new browser and a password change
     expect(await noticesTo(user.email, NEW_BROWSER)).toHaveLength(1);
 
     const everything = `${mail!.subject}\n${mail!.text}\n${mail!.html}`;
-    for (const secret of [PASSWORD, second.token, second.deviceCookie, first.deviceCookie, ...parseDeviceCookie(second.deviceCookie).map((e) => e.nonce)]) {
+    for (const secret of [
+      PASSWORD,
+      second.token,
+      second.deviceCookie,
+      first.deviceCookie,
+      ...parseDeviceCookie(second.deviceCookie).map((e) => e.nonce),
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });
@@ -118,7 +129,12 @@ describe("security emails for a sign-in from a new browser and a password change
     const { org } = await orgWithAdmin();
     const user = await createUser(org.id);
     const newPassword = "a brand new passphrase 42";
-    await changePassword(db, { id: user.id, orgId: org.id }, { currentPassword: PASSWORD, newPassword, confirmPassword: newPassword }, { ip: "198.51.100.9", userAgent: FIREFOX });
+    await changePassword(
+      db,
+      { id: user.id, orgId: org.id },
+      { currentPassword: PASSWORD, newPassword, confirmPassword: newPassword },
+      { ip: "198.51.100.9", userAgent: FIREFOX },
+    );
     const [mail, ...more] = await noticesTo(user.email, "Your password was changed");
     expect(more).toHaveLength(0);
     expect(mail!.text).toContain("Firefox 128 on Linux");

@@ -3,8 +3,8 @@
  * created only from the link (24 hours, single use, newest link only), limits per client address and
  * per email address, and nothing half-made when the email cannot be sent.
  */
-import net from "node:net";
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { keys } from "@/lib/attempts";
@@ -15,8 +15,13 @@ import { getDb } from "@/lib/db/client";
 import { attemptCounters, auditEvents, devMail, loginChallenges, organizations, sessions, signupRequests, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { SIGNUP_MAIL_FAILED, requestSignup } from "@/lib/orgs/signup";
-import { INVALID_SIGNUP_LINK,
-  WRONG_SIGNUP_PASSWORD, SIGNUP_ADDRESS_TAKEN, completeSignup, findSignupRequest } from "@/lib/orgs/signup-link";
+import {
+  INVALID_SIGNUP_LINK,
+  WRONG_SIGNUP_PASSWORD,
+  SIGNUP_ADDRESS_TAKEN,
+  completeSignup,
+  findSignupRequest,
+} from "@/lib/orgs/signup-link";
 import { verifyPassword } from "@/lib/passwords";
 import { PASSWORD, createUser, orgWithAdmin, uniqueEmail } from "./factories";
 
@@ -36,7 +41,12 @@ vi.mock("@/lib/passwords", async (importOriginal) => {
 });
 /** A client address of its own for each call that should not share a per-address budget. */
 const client = () => ({ ip: `signup-${randomUUID().slice(0, 8)}`, userAgent: "vitest" });
-const form = (email: string, organization = `Org ${randomUUID().slice(0, 6)}`) => ({ organization, name: "Fay Founder", email, password: PASSWORD });
+const form = (email: string, organization = `Org ${randomUUID().slice(0, 6)}`) => ({
+  organization,
+  name: "Fay Founder",
+  email,
+  password: PASSWORD,
+});
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -175,7 +185,10 @@ describe("the sign-up form", () => {
     expect(forExisting).toEqual(forFresh);
     expect(await mailTo(fresh)).toHaveLength(5);
     expect(await mailTo(admin.email)).toHaveLength(5);
-    const [counter] = await db.select().from(attemptCounters).where(eq(attemptCounters.key, keys.signupEmail(fresh)));
+    const [counter] = await db
+      .select()
+      .from(attemptCounters)
+      .where(eq(attemptCounters.key, keys.signupEmail(fresh)));
     expect(counter!.lockedUntil).not.toBeNull();
   });
 
@@ -209,12 +222,19 @@ describe("the emailed link", () => {
     expect(await pending(email)).toHaveLength(0);
     expect(await db.select().from(loginChallenges).where(eq(loginChallenges.userId, user.id))).toHaveLength(0);
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
-    const [entry] = await db.select().from(auditEvents).where(and(eq(auditEvents.orgId, org.id), eq(auditEvents.event, "user.signup")));
+    const [entry] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, org.id), eq(auditEvents.event, "user.signup")));
     expect(entry).toMatchObject({ actorUserId: user.id, targetUserId: user.id, ip: meta.ip });
 
     // Used up.
     expect(await findSignupRequest(db, token)).toBeNull();
-    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
+    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({
+      ok: false,
+      code: "not_found",
+      message: INVALID_SIGNUP_LINK,
+    });
 
     // The new admin signs in with the password chosen on the form.
     const { next, token: challenge } = await passwordStep(db, { email, password: PASSWORD }, meta);
@@ -245,10 +265,17 @@ describe("the emailed link", () => {
     const token = await latestToken(email);
     const [row] = await pending(email);
     expect(Math.abs(row!.expiresAt.getTime() - row!.createdAt.getTime() - 24 * 3600 * 1000)).toBeLessThan(5000);
-    await db.update(signupRequests).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(signupRequests.email, email));
+    await db
+      .update(signupRequests)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(signupRequests.email, email));
     const orgsBefore = await orgCount();
     expect(await findSignupRequest(db, token)).toBeNull();
-    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
+    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({
+      ok: false,
+      code: "not_found",
+      message: INVALID_SIGNUP_LINK,
+    });
     expect(await orgCount()).toBe(orgsBefore);
     expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
   });
@@ -281,15 +308,32 @@ describe("the emailed link", () => {
     // Five wrong passwords use the link up: whoever holds it cannot guess on.
     for (let i = 0; i < 4; i++) await outcome(completeSignup(db, { token, password: `guess ${i}` }));
     expect(await findSignupRequest(db, token)).toBeNull();
-    expect(await outcome(completeSignup(db, { token, password: "the attacker's passphrase" }))).toMatchObject({ ok: false, code: "not_found" });
+    expect(await outcome(completeSignup(db, { token, password: "the attacker's passphrase" }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
     expect(await db.select().from(organizations).where(eq(organizations.name, "Hijack Org"))).toHaveLength(0);
   });
 
   it("garbled links find nothing and fail with the same clear message", async () => {
     const db = await getDb();
-    for (const token of ["", "x", "a".repeat(500), "../../etc/passwd", "abc def ghi jkl mno", null, 42, { $ne: "" }, randomUUID().replace(/-/g, "")]) {
+    for (const token of [
+      "",
+      "x",
+      "a".repeat(500),
+      "../../etc/passwd",
+      "abc def ghi jkl mno",
+      null,
+      42,
+      { $ne: "" },
+      randomUUID().replace(/-/g, ""),
+    ]) {
       expect(await findSignupRequest(db, token)).toBeNull();
-      expect(await outcome(completeSignup(db, { token: token as string, password: PASSWORD }))).toEqual({ ok: false, code: "not_found", message: INVALID_SIGNUP_LINK });
+      expect(await outcome(completeSignup(db, { token: token as string, password: PASSWORD }))).toEqual({
+        ok: false,
+        code: "not_found",
+        message: INVALID_SIGNUP_LINK,
+      });
     }
   });
 
@@ -300,7 +344,11 @@ describe("the emailed link", () => {
     const token = await latestToken(email);
     const { org } = await orgWithAdmin();
     await createUser(org.id, { email }); // e.g. invited by another organisation meanwhile
-    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({ ok: false, code: "conflict", message: SIGNUP_ADDRESS_TAKEN });
+    expect(await outcome(completeSignup(db, { token: token, password: PASSWORD }))).toEqual({
+      ok: false,
+      code: "conflict",
+      message: SIGNUP_ADDRESS_TAKEN,
+    });
     expect(await db.select().from(organizations).where(eq(organizations.name, "Too Late Org"))).toHaveLength(0);
     expect(await findSignupRequest(db, token)).toBeNull();
   });

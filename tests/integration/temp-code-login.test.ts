@@ -62,7 +62,12 @@ describe("signing in with a temporary access code", () => {
     expect(await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.agent.id))).toHaveLength(1);
 
     const [used] = await auditFor(w.org.id, "mfa.temp_code.used");
-    expect(used).toMatchObject({ actorUserId: w.agent.id, targetUserId: w.agent.id, ip: meta.ip, detail: { codeId, factorsRemoved: false } });
+    expect(used).toMatchObject({
+      actorUserId: w.agent.id,
+      targetUserId: w.agent.id,
+      ip: meta.ip,
+      detail: { codeId, factorsRemoved: false },
+    });
     const [passed] = await auditFor(w.org.id, "mfa.challenge.success");
     expect(passed!.detail).toMatchObject({ method: "temp_code" });
     const mails = await mailTo(w.agent.email);
@@ -159,7 +164,10 @@ describe("signing in with a temporary access code", () => {
     // Straight in the database (the policy page would also revoke the code): the login checks the switch itself.
     await db.update(organizations).set({ tempCodesEnabled: false }).where(eq(organizations.id, w.org.id));
     const { challenge } = await pendingLogin(w.agent.email);
-    expect(await rejection(verifyTempCodeLogin(db, challenge, typed(code), meta))).toMatchObject({ code: "forbidden", message: TEMP_CODES_OFF });
+    expect(await rejection(verifyTempCodeLogin(db, challenge, typed(code), meta))).toMatchObject({
+      code: "forbidden",
+      message: TEMP_CODES_OFF,
+    });
     expect(await auditFor(w.org.id, "mfa.challenge.failure")).toHaveLength(0);
     expect(await isLocked(db, keys.mfa(w.agent.id))).toBe(false);
   });
@@ -179,7 +187,9 @@ describe("“also remove the old factors”", () => {
     const db = await getDb();
     const w = await world({ require2fa: true });
     await db.insert(recoveryCodes).values({ userId: w.agent.id, codeHash: sha256("old-recovery") });
-    await db.insert(rememberedDevices).values({ userId: w.agent.id, orgId: w.org.id, tokenHash: sha256(`dev-${w.agent.id}`), expiresAt: sql`now() + interval '30 days'` });
+    await db
+      .insert(rememberedDevices)
+      .values({ userId: w.agent.id, orgId: w.org.id, tokenHash: sha256(`dev-${w.agent.id}`), expiresAt: sql`now() + interval '30 days'` });
     const oldSession = await openSession(w.agent);
     const { code, codeId } = await issueFor(w, { removeFactors: "on" });
     const other = await pendingLogin(w.agent.email);

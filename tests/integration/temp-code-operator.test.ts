@@ -35,7 +35,13 @@ describe("operator temp-code (use case)", () => {
     expect(row).toMatchObject({ issuerType: "operator", issuedBy: null, removeFactors: false, endedAt: null });
     expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(2 * 3600 * 1000);
     const [entry] = await auditFor(w.org.id, "operator.temp_code.issued");
-    expect(entry).toMatchObject({ actorType: "operator", actorUserId: null, targetUserId: w.admin.id, ip: "server", detail: { codeId: row!.id, hours: 2, operator: "root@host" } });
+    expect(entry).toMatchObject({
+      actorType: "operator",
+      actorUserId: null,
+      targetUserId: w.admin.id,
+      ip: "server",
+      detail: { codeId: row!.id, hours: 2, operator: "root@host" },
+    });
     const [mail] = await mailTo(w.admin.email);
     expect(mail!.text).toContain("A server operator issued a temporary access code");
     expect(mail!.text).not.toContain(normaliseTempCode(result.code));
@@ -50,8 +56,12 @@ describe("operator temp-code (use case)", () => {
     const db = await getDb();
     const w = await world({ tempCodeMaxHours: 3 });
     expect((await rejection(operatorIssueTempCode(db, "nobody@example.test"))).code).toBe("not_found");
-    for (const hours of [0, 25, 2.5]) expect((await rejection(operatorIssueTempCode(db, w.admin.email, { hours }))).code).toBe("bad_request");
-    expect(await rejection(operatorIssueTempCode(db, w.admin.email, { hours: 4 }))).toMatchObject({ code: "bad_request", message: "Your organisation allows at most 3 hours." });
+    for (const hours of [0, 25, 2.5])
+      expect((await rejection(operatorIssueTempCode(db, w.admin.email, { hours }))).code).toBe("bad_request");
+    expect(await rejection(operatorIssueTempCode(db, w.admin.email, { hours: 4 }))).toMatchObject({
+      code: "bad_request",
+      message: "Your organisation allows at most 3 hours.",
+    });
     await db.update(organizations).set({ tempCodesEnabled: false }).where(eq(organizations.id, w.org.id));
     expect((await rejection(operatorIssueTempCode(db, w.admin.email))).message).toMatch(/turned off.*Use reset-2fa instead/);
     expect(await codeRows(w.admin.id)).toHaveLength(0);
@@ -59,9 +69,17 @@ describe("operator temp-code (use case)", () => {
 });
 
 /** A database the command's own process can open, with an admin in it; `withDb` runs against it in this process. */
-async function scriptDatabase(): Promise<{ env: Record<string, string>; withDb: <T>(fn: (db: Db) => Promise<T>) => Promise<T>; cleanup: () => Promise<void> }> {
+async function scriptDatabase(): Promise<{
+  env: Record<string, string>;
+  withDb: <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
+  cleanup: () => Promise<void>;
+}> {
   if (process.env.TEST_DB === "postgres") {
-    return { env: { DATABASE_URL: process.env.DATABASE_URL! }, withDb: async <T>(fn: (db: Db) => Promise<T>) => fn(await getDb()), cleanup: async () => {} };
+    return {
+      env: { DATABASE_URL: process.env.DATABASE_URL! },
+      withDb: async <T>(fn: (db: Db) => Promise<T>) => fn(await getDb()),
+      cleanup: async () => {},
+    };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guardian-operator-"));
   const withDb = async <T>(fn: (db: Db) => Promise<T>) => {
@@ -102,7 +120,10 @@ describe("operator temp-code (the real command)", () => {
       const passwordHash = await hashPassword("admin's long passphrase");
       const userId = await target.withDb(async (db) => {
         const [org] = await db.insert(organizations).values({ name: "Operator Org" }).returning();
-        const [user] = await db.insert(users).values({ orgId: org!.id, email, name: "Locked Admin", role: "admin", passwordHash }).returning();
+        const [user] = await db
+          .insert(users)
+          .values({ orgId: org!.id, email, name: "Locked Admin", role: "admin", passwordHash })
+          .returning();
         return user!.id;
       });
 
@@ -124,9 +145,16 @@ describe("operator temp-code (the real command)", () => {
         const rows = await db.select().from(tempAccessCodes).where(eq(tempAccessCodes.userId, userId));
         expect(rows).toHaveLength(1);
         expect(rows[0]).toMatchObject({ issuerType: "operator", codeHash: keyedHash("temp-access-code", normaliseTempCode(code!)) });
-        const audits = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, userId), eq(auditEvents.event, "operator.temp_code.issued")));
+        const audits = await db
+          .select()
+          .from(auditEvents)
+          .where(and(eq(auditEvents.targetUserId, userId), eq(auditEvents.event, "operator.temp_code.issued")));
         expect(audits).toHaveLength(1);
-        expect(audits[0]).toMatchObject({ actorType: "operator", actorUserId: null, detail: { hours: 2, operator: `${os.userInfo().username}@${os.hostname()}` } });
+        expect(audits[0]).toMatchObject({
+          actorType: "operator",
+          actorUserId: null,
+          detail: { hours: 2, operator: `${os.userInfo().username}@${os.hostname()}` },
+        });
         const mails = await db.select().from(devMail).where(eq(devMail.to, email));
         expect(mails).toHaveLength(1);
         expect(mails[0]!.text).toContain("A server operator issued a temporary access code");

@@ -11,13 +11,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { NEEDS_OWN_2FA_MESSAGE } from "@/lib/admin/guard";
 import { deactivateMember, reactivateMember } from "@/lib/admin/member-actions";
 import { policySchema, updatePolicy } from "@/lib/admin/settings";
-import { parseInput } from "@/lib/validation";
 import { NOT_SENT_MESSAGE, TEMP_CODES_OFF_MESSAGE, issueTempCode, listTempCodes, revokeTempCode } from "@/lib/admin/temp-codes";
 import { getSecrets } from "@/lib/config";
 import { KEYED_HASH_PREFIX, keyedHash, sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, organizations, tempAccessCodes } from "@/lib/db/schema";
 import { TEMP_CODE_ALPHABET, normaliseTempCode } from "@/lib/mfa/temp-codes";
+import { parseInput } from "@/lib/validation";
 import { createUser, meta, rejection, policy, policyForm } from "./factories";
 import { addFactor, auditFor, codeRows, expire, issueFor, issueInput, mailTo, world } from "./temp-code-world";
 
@@ -54,7 +54,9 @@ describe("issuing a temporary access code", () => {
     const db = await getDb();
     const w = await world();
     expect((await rejection(issueTempCode(db, w.agentActor, issueInput(w.agent.id), meta))).code).toBe("forbidden");
-    expect((await rejection(issueTempCode(db, { id: w.admin.id, orgId: w.other.org.id }, issueInput(w.foreign.id), meta))).code).toBe("forbidden");
+    expect((await rejection(issueTempCode(db, { id: w.admin.id, orgId: w.other.org.id }, issueInput(w.foreign.id), meta))).code).toBe(
+      "forbidden",
+    );
     expect((await rejection(issueTempCode(db, w.actor, issueInput(w.foreign.id), meta))).code).toBe("not_found");
     expect((await rejection(issueTempCode(db, w.otherActor, issueInput(w.agent.id), meta))).code).toBe("not_found");
     expect((await rejection(issueTempCode(db, w.actor, issueInput("not-a-uuid"), meta))).code).toBe("not_found");
@@ -120,7 +122,13 @@ describe("issuing a temporary access code", () => {
       actorType: "user",
       targetUserId: w.agent.id,
       ip: meta.ip,
-      detail: { codeId: issued.codeId, hours: 2, removeFactors: true, reason: "Lost phone, confirmed by a call", expiresAt: issued.expiresAt.toISOString() },
+      detail: {
+        codeId: issued.codeId,
+        hours: 2,
+        removeFactors: true,
+        reason: "Lost phone, confirmed by a call",
+        expiresAt: issued.expiresAt.toISOString(),
+      },
     });
     // Issuing alone removes nothing.
     const [row] = await codeRows(w.agent.id);
@@ -166,7 +174,13 @@ describe("the live list and Revoke", () => {
     const list = await listTempCodes(db, w.actor, w.agent.id);
     expect(list).toMatchObject({ enabled: true, maxHours: 24 });
     expect(list.codes).toEqual([
-      expect.objectContaining({ id: issued.codeId, issuerType: "admin", issuerName: "Admin", expiresAt: issued.expiresAt, removeFactors: false }),
+      expect.objectContaining({
+        id: issued.codeId,
+        issuerType: "admin",
+        issuerName: "Admin",
+        expiresAt: issued.expiresAt,
+        removeFactors: false,
+      }),
     ]);
     expect((await rejection(listTempCodes(db, w.otherActor, w.agent.id))).code).toBe("not_found");
     expect((await rejection(listTempCodes(db, w.agentActor, w.agent.id))).code).toBe("forbidden");
@@ -178,7 +192,11 @@ describe("the live list and Revoke", () => {
     expect((await listTempCodes(db, w.actor, w.agent.id)).codes).toEqual([]);
     expect((await codeRows(w.agent.id))[0]).toMatchObject({ endReason: "revoked" });
     const [entry] = await auditFor(w.org.id, "admin.temp_code.revoked");
-    expect(entry).toMatchObject({ actorUserId: w.admin.id, targetUserId: w.agent.id, detail: { codeId: issued.codeId, cause: "revoked_by_admin" } });
+    expect(entry).toMatchObject({
+      actorUserId: w.admin.id,
+      targetUserId: w.agent.id,
+      detail: { codeId: issued.codeId, cause: "revoked_by_admin" },
+    });
     // Twice: nothing more happens, and no second audit row.
     expect(await revokeTempCode(db, w.actor, { codeId: issued.codeId }, meta)).toEqual({ revoked: false, userId: w.agent.id });
     expect(await auditFor(w.org.id, "admin.temp_code.revoked")).toHaveLength(1);
@@ -196,7 +214,12 @@ describe("the live list and Revoke", () => {
     expect(row!.endedAt!.getTime()).toBe(row!.expiresAt.getTime());
     const expired = await auditFor(w.org.id, "mfa.temp_code.expired");
     expect(expired).toHaveLength(1);
-    expect(expired[0]).toMatchObject({ actorType: "system", actorUserId: null, targetUserId: w.agent.id, detail: { codeId: issued.codeId } });
+    expect(expired[0]).toMatchObject({
+      actorType: "system",
+      actorUserId: null,
+      targetUserId: w.agent.id,
+      detail: { codeId: issued.codeId },
+    });
     // Revoking it now changes nothing: it already ended.
     expect((await revokeTempCode(db, w.actor, { codeId: issued.codeId }, meta)).revoked).toBe(false);
   });
@@ -217,7 +240,6 @@ describe("the live list and Revoke", () => {
 });
 
 describe("the organisation's setting (S38)", () => {
-
   it("turning codes off ends every live code of the organisation (each audited, counted in the policy row) and refuses new ones; other organisations keep theirs", async () => {
     const db = await getDb();
     const w = await world();

@@ -5,18 +5,18 @@ import { MFA_LIMIT, keys, resetAttempts } from "@/lib/attempts";
 import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
 import { passwordStep } from "@/lib/auth/login";
 import { createSession, validateSession } from "@/lib/auth/sessions";
+import { decrypt } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, mfaFactors, recoveryCodes, type organizations, type users } from "@/lib/db/schema";
-import { decrypt } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import type { MfaActor } from "@/lib/mfa/actor";
+import { WRONG_EMAIL_CODE } from "@/lib/mfa/email-codes";
+import { verifyEmailLogin } from "@/lib/mfa/email-login";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, disableMfa, regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/mfa/manage";
-import { LOCKED_MESSAGE, REPLAYED_TOTP, WRONG_RECOVERY, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { WRONG_EMAIL_CODE } from "@/lib/mfa/email-codes";
-import { verifyEmailLogin } from "@/lib/mfa/email-login";
 import { currentTotp } from "@/lib/mfa/totp";
+import { LOCKED_MESSAGE, REPLAYED_TOTP, WRONG_RECOVERY, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
 
 type User = typeof users.$inferSelect;
@@ -32,7 +32,12 @@ async function enrolledUser(values: Partial<User> = {}) {
   const { org } = await orgWithAdmin();
   const user = await createUser(org.id, values);
   const started = await startTotpEnrolment(db, actorOf(user, org));
-  const confirmed = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+  const confirmed = await confirmTotpEnrolment(
+    db,
+    actorOf(user, org),
+    { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) },
+    meta,
+  );
   return { user, org, secret: started.secret, recoveryCodes: confirmed.recoveryCodes!, factorId: started.factorId };
 }
 
@@ -59,13 +64,20 @@ describe("authenticator-app enrolment", () => {
     expect(raw!.confirmedAt).toBeNull();
     expect(await usableFactors(db, user.id, org)).toHaveLength(0);
 
-    const wrong = await rejection(confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: "000000" }));
+    const wrong = await rejection(
+      confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: "000000" }),
+    );
     expect(wrong.fieldErrors?.code?.[0]).toMatch(/did not match/);
     expect(await usableFactors(db, user.id, org)).toHaveLength(0);
     // Before the first valid code, the password alone still signs in: 2FA is not active yet.
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
 
-    const confirmed = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Pixel", code: await currentTotp(started.secret) }, meta);
+    const confirmed = await confirmTotpEnrolment(
+      db,
+      actorOf(user, org),
+      { factorId: started.factorId, name: "Pixel", code: await currentTotp(started.secret) },
+      meta,
+    );
     expect(confirmed.recoveryCodes).toHaveLength(10);
     for (const c of confirmed.recoveryCodes!) expect(c).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/);
     const stored = await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
@@ -75,7 +87,12 @@ describe("authenticator-app enrolment", () => {
 
     // A second authenticator does not replace the recovery codes.
     const second = await startTotpEnrolment(db, actorOf(user, org));
-    const again = await confirmTotpEnrolment(db, actorOf(user, org), { factorId: second.factorId, name: "Tablet", code: await currentTotp(second.secret) }, meta);
+    const again = await confirmTotpEnrolment(
+      db,
+      actorOf(user, org),
+      { factorId: second.factorId, name: "Tablet", code: await currentTotp(second.secret) },
+      meta,
+    );
     expect(again.recoveryCodes).toBeNull();
     expect(await listFactors(db, user.id)).toHaveLength(2);
   });
@@ -86,7 +103,9 @@ describe("authenticator-app enrolment", () => {
     const a = await createUser(org.id);
     const b = await createUser(org.id);
     const started = await startTotpEnrolment(db, actorOf(a, org));
-    const e = await rejection(confirmTotpEnrolment(db, actorOf(b, org), { factorId: started.factorId, name: "x", code: await currentTotp(started.secret) }));
+    const e = await rejection(
+      confirmTotpEnrolment(db, actorOf(b, org), { factorId: started.factorId, name: "x", code: await currentTotp(started.secret) }),
+    );
     expect(e.code).toBe("not_found");
   });
 });
@@ -106,7 +125,9 @@ describe("login with an authenticator app", () => {
   it("accepts codes from Debian's oathtool, an independent implementation", async () => {
     const db = await getDb();
     const { user, secret } = await enrolledUser();
-    const code = execFileSync("oathtool", ["--totp", "-b", "--now", new Date((now() + 30) * 1000).toISOString(), secret], { encoding: "utf8" }).trim();
+    const code = execFileSync("oathtool", ["--totp", "-b", "--now", new Date((now() + 30) * 1000).toISOString(), secret], {
+      encoding: "utf8",
+    }).trim();
     expect(code).toBe(await nextCode(secret));
     const { challenge } = await pendingChallenge(user.email);
     await expect(verifyTotpLogin(db, challenge, { code }, meta)).resolves.toEqual({ method: "totp" });
@@ -152,7 +173,10 @@ describe("login with an authenticator app", () => {
     expect(errors.every((e) => e?.code !== "rate_limited" || e.message === LOCKED_MESSAGE(MFA_LIMIT.lockSeconds))).toBe(true);
     const locked = await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta));
     expect(locked.message).toBe(LOCKED_MESSAGE(15 * 60));
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
     expect(events).toHaveLength(1);
   });
 
@@ -183,16 +207,25 @@ describe("what the second step answers", () => {
     const { challenge } = await pendingChallenge(user.email);
     const wrongTotp = async () => (await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0];
     for (let i = 1; i <= 6; i++) expect(await wrongTotp()).toBe(WRONG_TOTP);
-    expect((await rejection(verifyRecoveryLogin(db, challenge, { code: "0000-0000-0000-0000" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_RECOVERY + left(3));
-    expect((await rejection(verifyEmailLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE + left(2));
+    expect((await rejection(verifyRecoveryLogin(db, challenge, { code: "0000-0000-0000-0000" }, meta))).fieldErrors?.code?.[0]).toBe(
+      WRONG_RECOVERY + left(3),
+    );
+    expect((await rejection(verifyEmailLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0]).toBe(
+      WRONG_EMAIL_CODE + left(2),
+    );
     expect(await wrongTotp()).toBe(WRONG_TOTP + left(1));
     // The 10th failure: the reply is the lockout, with the limit's own lock time.
     const locking = await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta));
     expect(locking.code).toBe("rate_limited");
     expect(locking.message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
     expect(locking.message).toContain("locked for 15 minutes");
-    expect((await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta))).message).toBe(LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
+    expect((await rejection(verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta))).message).toBe(
+      LOCKED_MESSAGE(MFA_LIMIT.lockSeconds),
+    );
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.locked")));
     expect(events.map((e) => e.detail)).toEqual([{ method: "totp", attempt: MFA_LIMIT.max }]);
   });
 
@@ -208,7 +241,10 @@ describe("what the second step answers", () => {
     expect((await rejection(verifyTotpLogin(db, challenge, { code }, meta))).fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP + left(2));
     // ...so the next wrong code is the 9th failure, not the 10th or 11th.
     expect((await rejection(verifyTotpLogin(db, challenge, { code: "000000" }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_TOTP + left(1));
-    const replays = await db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.challenge.failure")));
+    const replays = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.event, "mfa.challenge.failure")));
     expect(replays.filter((e) => (e.detail as { reason?: string }).reason === "replayed")).toHaveLength(2);
     // With nine failures the reservation for a replay is the locking one: the lock stands.
     const locked = await rejection(verifyTotpLogin(db, challenge, { code }, meta));
@@ -238,7 +274,11 @@ describe("recovery codes", () => {
       await verifyRecoveryLogin(db, c.challenge, { code }, meta);
     }
     const low = await pendingChallenge(user.email);
-    expect(await verifyRecoveryLogin(db, low.challenge, { code: codes[7]! }, meta)).toEqual({ method: "recovery", remaining: 2, low: true });
+    expect(await verifyRecoveryLogin(db, low.challenge, { code: codes[7]! }, meta)).toEqual({
+      method: "recovery",
+      remaining: 2,
+      low: true,
+    });
   });
 
   it("regenerating needs the password and the old set stops working at once", async () => {

@@ -14,9 +14,9 @@ import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, mfaFactors, rememberedDevices, type FactorType, type users } from "@/lib/db/schema";
 import { listDevMail } from "@/lib/mail/dev-mailbox";
-import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { WRONG_EMAIL_CODE } from "@/lib/mfa/email-codes";
 import { sendLoginEmailCode, verifyEmailLogin } from "@/lib/mfa/email-login";
+import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { usableFactors } from "@/lib/mfa/factors";
 import { skipLoginEnrolment } from "@/lib/mfa/login-enrolment";
 import { rememberDevice } from "@/lib/mfa/remembered-devices";
@@ -27,7 +27,6 @@ import { PASSWORD, createUser, meta, orgWithAdmin, policy } from "./factories";
 type User = typeof users.$inferSelect;
 const day = 24 * 60 * 60 * 1000;
 
-
 beforeEach(() => {
   vi.stubEnv("SMTP_URL", ""); // email codes go to the dev mailbox
 });
@@ -35,7 +34,14 @@ beforeEach(() => {
 /** A confirmed factor row (the admin's own 2FA, for the S28 guard; email factors need no secret). */
 async function addFactor(user: { id: string; orgId: string }, type: FactorType) {
   const db = await getDb();
-  await db.insert(mfaFactors).values({ userId: user.id, orgId: user.orgId, type, name: type, secretEnc: type === "totp" ? "v1.not.a.real-secret" : null, confirmedAt: new Date() });
+  await db.insert(mfaFactors).values({
+    userId: user.id,
+    orgId: user.orgId,
+    type,
+    name: type,
+    secretEnc: type === "totp" ? "v1.not.a.real-secret" : null,
+    confirmedAt: new Date(),
+  });
 }
 
 async function world(orgValues: Parameters<typeof orgWithAdmin>[0] = {}) {
@@ -50,14 +56,23 @@ async function totpAgent(org: Awaited<ReturnType<typeof world>>["org"]) {
   const db = await getDb();
   const user = await createUser(org.id);
   const started = await startTotpEnrolment(db, { ...user, org });
-  await confirmTotpEnrolment(db, { ...user, org }, { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
+  await confirmTotpEnrolment(
+    db,
+    { ...user, org },
+    { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) },
+    meta,
+  );
   return { user, secret: started.secret };
 }
 
 async function remember(user: User, org: Awaited<ReturnType<typeof world>>["org"], daysAgo = 0) {
   const db = await getDb();
   const device = (await rememberDevice(db, { ...user, org }, meta))!;
-  if (daysAgo) await db.update(rememberedDevices).set({ createdAt: new Date(Date.now() - daysAgo * day) }).where(eq(rememberedDevices.tokenHash, sha256(device.token)));
+  if (daysAgo)
+    await db
+      .update(rememberedDevices)
+      .set({ createdAt: new Date(Date.now() - daysAgo * day) })
+      .where(eq(rememberedDevices.tokenHash, sha256(device.token)));
   return device.token;
 }
 
@@ -67,7 +82,11 @@ async function nextStep(user: User, deviceToken?: string) {
 
 async function policyAudits(orgId: string) {
   const db = await getDb();
-  const rows = await db.select().from(auditEvents).where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.event, "admin.policy.updated"))).orderBy(auditEvents.createdAt);
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.event, "admin.policy.updated")))
+    .orderBy(auditEvents.createdAt);
   return rows.map((r) => (r.detail as { rememberedDevicesEnded?: number }).rememberedDevicesEnded);
 }
 

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-
-vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined }) }));
-
 import { publicAction } from "@/lib/action";
 import { AppError, ERROR_STATUS, fieldError } from "@/lib/errors";
+
+// Hoisted by vitest above the imports: the action wrapper reads request headers.
+vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined }) }));
 
 const schema = z.object({ name: z.string().min(1, "Enter a name.") });
 const form = (name: string) => {
@@ -31,7 +31,11 @@ describe("error codes in action results", () => {
     const raised = publicAction(schema, async () => {
       throw fieldError("name", "That name is taken.");
     });
-    expect(await raised(undefined, form("x"))).toMatchObject({ ok: false, code: "bad_request", fieldErrors: { name: ["That name is taken."] } });
+    expect(await raised(undefined, form("x"))).toMatchObject({
+      ok: false,
+      code: "bad_request",
+      fieldErrors: { name: ["That name is taken."] },
+    });
   });
 
   it("turns an unexpected error into the internal code without its message", async () => {

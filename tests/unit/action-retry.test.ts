@@ -1,12 +1,12 @@
 /** A refusal that can be retried later carries its seconds into the form state, so the screen can count down. */
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-
-vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined }) }));
-
 import { publicAction } from "@/lib/action";
 import { AppError } from "@/lib/errors";
 import { EmailCooldownError } from "@/lib/mfa/email-codes";
+
+// Hoisted by vitest above the imports: the action wrapper reads request headers.
+vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined }) }));
 
 describe("retryAfterSeconds in action results", () => {
   it("is carried from the email-code cooldown, with its message and code", async () => {

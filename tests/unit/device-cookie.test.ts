@@ -43,7 +43,8 @@ describe("device cookie (OWASP device cookies)", () => {
     const spare = mac.slice(0, -1) + lowBitFlipped(mac.at(-1)!);
     expect(Buffer.from(spare, "base64url")).toEqual(Buffer.from(mac, "base64url")); // same bytes, other text
     expect(deviceFor(value.replace(mac, spare), alice)).toBeNull();
-    for (const junk of ["", "~", "a.b.c", `${value}.extra`, `${value.toUpperCase()}`, "x".repeat(5000)]) expect(deviceFor(junk, alice)).toBeNull();
+    for (const junk of ["", "~", "a.b.c", `${value}.extra`, `${value.toUpperCase()}`, "x".repeat(5000)])
+      expect(deviceFor(junk, alice)).toBeNull();
   });
 
   it("keeps several users of a shared browser, newest first, at most MAX_ENTRIES", () => {

@@ -3,15 +3,15 @@
  * every schema gets malformed input — empty, huge, wrong types, unicode, SQL and HTML fragments — and
  * must answer with field messages (never throw), and the wrapper must turn that into a typed result.
  */
-import { describe, expect, it, vi } from "vitest";
-import { z } from "zod";
-
-vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined }) }));
-
 import fs from "node:fs";
 import path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { publicAction } from "@/lib/action";
 import { signupSchema } from "@/lib/orgs/signup";
+
+// Hoisted by vitest above the imports: the action wrapper reads request headers.
+vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined }) }));
 
 /**
  * Every module of lib/, found by itself (a new module cannot be left out): each exported zod schema

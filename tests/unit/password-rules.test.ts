@@ -9,7 +9,14 @@ import { COMMON_PASSWORDS_FILE, commonPasswords, isCommonPassword } from "@/lib/
 import { resetPasswordSchema } from "@/lib/auth/reset-password";
 import { signupSchema } from "@/lib/orgs/signup";
 import { changePasswordSchema } from "@/lib/users/profile";
-import { COMMON_PASSWORD_MESSAGE, PASSWORD_IS_EMAIL_MESSAGE, email, newPassword, passwordEmailProblem, passwordNotEmail } from "@/lib/validation";
+import {
+  COMMON_PASSWORD_MESSAGE,
+  PASSWORD_IS_EMAIL_MESSAGE,
+  email,
+  newPassword,
+  passwordEmailProblem,
+  passwordNotEmail,
+} from "@/lib/validation";
 
 const message = (r: { success: boolean; error?: z.ZodError }) => (r.success ? null : r.error!.issues[0]!.message);
 
@@ -22,7 +29,9 @@ describe("the common-password list", () => {
       expect([...p].length).toBeGreaterThanOrEqual(8);
     }
     for (const p of ["password", "12345678", "iloveyou", "sunshine", "password1", "trustno1"]) expect(list.has(p)).toBe(true);
-    expect(fs.readFileSync(COMMON_PASSWORDS_FILE, "utf8")).toMatch(/^# .*\n# Extracted by scripts\/common-passwords\.ts from .*@zxcvbn-ts\/language-common/);
+    expect(fs.readFileSync(COMMON_PASSWORDS_FILE, "utf8")).toMatch(
+      /^# .*\n# Extracted by scripts\/common-passwords\.ts from .*@zxcvbn-ts\/language-common/,
+    );
   });
 
   it("refuses every listed password, in any case, with a clear message", () => {
@@ -31,12 +40,21 @@ describe("the common-password list", () => {
     expect(message(newPassword.safeParse("Iloveyou"))).toBe(COMMON_PASSWORD_MESSAGE);
     // The same rule under every name it is used by.
     expect(newPassword.safeParse("Sunshine").success).toBe(false);
-    expect(changePasswordSchema.safeParse({ currentPassword: "x", newPassword: "football", confirmPassword: "football" }).success).toBe(false);
+    expect(changePasswordSchema.safeParse({ currentPassword: "x", newPassword: "football", confirmPassword: "football" }).success).toBe(
+      false,
+    );
     expect(resetPasswordSchema.safeParse({ token: "t", password: "baseball", confirmPassword: "baseball" }).success).toBe(false);
   });
 
   it("still accepts the demo and test passwords, passphrases and the length limits", () => {
-    for (const p of ["acme-demo-password", "correct horse battery", "a long enough passphrase", "abcdefgh", "a".repeat(128), "  spaced  words ✓ "]) {
+    for (const p of [
+      "acme-demo-password",
+      "correct horse battery",
+      "a long enough passphrase",
+      "abcdefgh",
+      "a".repeat(128),
+      "  spaced  words ✓ ",
+    ]) {
       expect(newPassword.safeParse(p).success, p).toBe(true);
     }
     expect(message(newPassword.safeParse("abcdefg"))).toBe("Use at least 8 characters.");
@@ -58,7 +76,9 @@ describe("not the email address", () => {
     expect(z.flattenError(r.error!).fieldErrors).toEqual({ password: [PASSWORD_IS_EMAIL_MESSAGE] });
     expect(schema.safeParse({ email: "grace@example.com", password: "compilers all the way" }).success).toBe(true);
     const renamed = z.object({ work: email, pw: newPassword }).superRefine(passwordNotEmail("pw", "work"));
-    expect(z.flattenError(renamed.safeParse({ work: "longname@x.io", pw: "longname@x.io" }).error!).fieldErrors).toEqual({ pw: [PASSWORD_IS_EMAIL_MESSAGE] });
+    expect(z.flattenError(renamed.safeParse({ work: "longname@x.io", pw: "longname@x.io" }).error!).fieldErrors).toEqual({
+      pw: [PASSWORD_IS_EMAIL_MESSAGE],
+    });
   });
 });
 

@@ -14,11 +14,18 @@ import { ProxyTrustSettingError, clientAddressOf, proxyTrustFromEnv, stampClient
 /** A request as proxy-addr sees it: the socket's peer and the X-Forwarded-For header. */
 const req = (peer: string | undefined, xff?: string) =>
   ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { "x-forwarded-for": xff } }) as unknown as http.IncomingMessage;
-const address = (env: Record<string, string | undefined>, peer: string | undefined, xff?: string) => clientAddressOf(req(peer, xff), proxyTrustFromEnv(env));
+const address = (env: Record<string, string | undefined>, peer: string | undefined, xff?: string) =>
+  clientAddressOf(req(peer, xff), proxyTrustFromEnv(env));
 
 describe("trust settings", () => {
   it("with nothing set, TRUSTED_PROXY_HOPS=0 or empty values, the client is the peer whatever X-Forwarded-For says", () => {
-    for (const env of [{}, { TRUSTED_PROXY_HOPS: "0" }, { TRUSTED_PROXY_HOPS: "" }, { TRUSTED_PROXIES: " " }, { TRUSTED_PROXY_HOPS: "0", TRUSTED_PROXIES: "" }]) {
+    for (const env of [
+      {},
+      { TRUSTED_PROXY_HOPS: "0" },
+      { TRUSTED_PROXY_HOPS: "" },
+      { TRUSTED_PROXIES: " " },
+      { TRUSTED_PROXY_HOPS: "0", TRUSTED_PROXIES: "" },
+    ]) {
       expect(address(env, "::ffff:192.0.2.10", "198.51.100.7, 203.0.113.5"), JSON.stringify(env)).toBe("192.0.2.10");
       expect(address(env, "192.0.2.10", "127.0.0.1"), JSON.stringify(env)).toBe("192.0.2.10");
       expect(address(env, "192.0.2.10")).toBe("192.0.2.10");
@@ -54,7 +61,9 @@ describe("trust settings", () => {
     const env = { TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXIES: "loopback, 10.0.0.0/8" };
     expect(address(env, "127.0.0.1", "203.0.113.5, 10.0.0.1")).toBe("10.0.0.1");
     expect(address(env, "192.0.2.50", "203.0.113.5")).toBe("192.0.2.50");
-    expect(address({ TRUSTED_PROXY_HOPS: "2", TRUSTED_PROXIES: "loopback, 10.0.0.0/8" }, "127.0.0.1", "203.0.113.5, 10.0.0.1")).toBe("203.0.113.5");
+    expect(address({ TRUSTED_PROXY_HOPS: "2", TRUSTED_PROXIES: "loopback, 10.0.0.0/8" }, "127.0.0.1", "203.0.113.5, 10.0.0.1")).toBe(
+      "203.0.113.5",
+    );
   });
 
   it("normalises addresses, so one client is one key; text a proxy passed on is never the address", () => {
@@ -74,7 +83,9 @@ describe("trust settings", () => {
     for (const list of ["not-an-ip", "10.0.0.0/33", "0.0.0.0/0", "10.0.0.1, 300.1.1.1", "10.0.0.0/x"]) {
       expect(() => proxyTrustFromEnv({ TRUSTED_PROXIES: list }), list).toThrow(/^TRUSTED_PROXIES: ".+" is not an IP address, a CIDR range/);
     }
-    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "0", TRUSTED_PROXIES: "10.0.0.1" })).toThrow(/TRUSTED_PROXY_HOPS=0 says there is no proxy/);
+    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "0", TRUSTED_PROXIES: "10.0.0.1" })).toThrow(
+      /TRUSTED_PROXY_HOPS=0 says there is no proxy/,
+    );
   });
 
   it("server.ts does not start with an unusable setting, and says why", () => {
@@ -86,7 +97,9 @@ describe("trust settings", () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('Not starting: TRUSTED_PROXY_HOPS must be a whole number from 0 to 10 (the number of reverse proxies in front of the app; 0 or unset: none), not "two".');
+    expect(run.stderr).toContain(
+      'Not starting: TRUSTED_PROXY_HOPS must be a whole number from 0 to 10 (the number of reverse proxies in front of the app; 0 or unset: none), not "two".',
+    );
     expect(run.stdout).not.toContain("Ready");
   }, 60_000);
 });

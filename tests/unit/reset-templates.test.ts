@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { noResetEmail, passwordResetEmail } from "@/lib/mail/reset-templates";
 
-const base = { orgName: "Acme", userName: "Ada", link: "https://app.example/reset-password/abc_DEF-123", expiresAt: new Date("2026-05-01T10:30:00Z"), minutesValid: 30 };
+const base = {
+  orgName: "Acme",
+  userName: "Ada",
+  link: "https://app.example/reset-password/abc_DEF-123",
+  expiresAt: new Date("2026-05-01T10:30:00Z"),
+  minutesValid: 30,
+};
 
 describe("password-reset emails", () => {
   it("carry the link once in each part, its expiry, who sent it, and escape names", () => {

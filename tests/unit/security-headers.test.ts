@@ -53,7 +53,10 @@ describe("content security policy", () => {
   });
 
   it("puts CSP, static headers and no-store on a response", () => {
-    const response = applySecurityHeaders(new Response(null, { headers: { "Cache-Control": "public, max-age=600" } }), "default-src 'self'");
+    const response = applySecurityHeaders(
+      new Response(null, { headers: { "Cache-Control": "public, max-age=600" } }),
+      "default-src 'self'",
+    );
     expect(response.headers.get("content-security-policy")).toBe("default-src 'self'");
     expect(response.headers.get("x-frame-options")).toBe("DENY");
     expect(response.headers.get("cache-control")).toBe("no-store, max-age=0");
@@ -62,12 +65,14 @@ describe("content security policy", () => {
 
 describe("user agents, event labels and details", () => {
   it("describes browser and OS in a few words", () => {
-    expect(describeUserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36").text).toBe(
-      "Chrome 131 on Linux",
-    );
-    expect(describeUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1").text).toBe(
-      "Mobile Safari 17 on iOS 17.1",
-    );
+    expect(
+      describeUserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36").text,
+    ).toBe("Chrome 131 on Linux");
+    expect(
+      describeUserAgent(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+      ).text,
+    ).toBe("Mobile Safari 17 on iOS 17.1");
     expect(describeUserAgent("").text).toBe("Unknown browser");
     expect(describeUserAgent(null).text).toBe("Unknown browser");
     expect(describeUserAgent("curl/8.5.0").text).toBe("Unknown browser");
@@ -88,7 +93,13 @@ describe("user agents, event labels and details", () => {
   });
 
   it("parses the audit page's query string: UTC days, both ends included, page numbers", () => {
-    const parsed = parseAuditSearchParams({ from: "2026-03-01", to: "2026-03-31", page: "3", event: "login.success", member: ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "x"] });
+    const parsed = parseAuditSearchParams({
+      from: "2026-03-01",
+      to: "2026-03-31",
+      page: "3",
+      event: "login.success",
+      member: ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "x"],
+    });
     expect(parsed.filter).toEqual({
       memberId: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
       event: "login.success",

@@ -1,6 +1,14 @@
 /** Temporary access codes (S40): the format a person reads out and types back. */
 import { describe, expect, it } from "vitest";
-import { TEMP_CODE_ALPHABET, TEMP_CODE_LENGTH, formatTempCode, newTempCode, normaliseTempCode, tempCodeHours, tempCodeSchema } from "@/lib/mfa/temp-codes";
+import {
+  TEMP_CODE_ALPHABET,
+  TEMP_CODE_LENGTH,
+  formatTempCode,
+  newTempCode,
+  normaliseTempCode,
+  tempCodeHours,
+  tempCodeSchema,
+} from "@/lib/mfa/temp-codes";
 
 describe("temporary access codes", () => {
   it("use 12 characters from 30 without look-alikes (no 0, O, 1, I, L, U): about 59 bits", () => {

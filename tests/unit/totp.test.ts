@@ -2,11 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { generate } from "otplib";
 import { describe, expect, it } from "vitest";
-import { checkTotp, currentTotp, formatSecret, newTotpSecret, otpauthUri } from "@/lib/mfa/totp";
 import { newRecoveryCode, normaliseRecoveryCode } from "@/lib/mfa/recovery";
+import { checkTotp, currentTotp, formatSecret, newTotpSecret, otpauthUri } from "@/lib/mfa/totp";
 
 // The team's shared test vectors live in ../shared beside the project (SHARED_DIR overrides).
-const sharedDir = [process.env.SHARED_DIR, path.resolve(process.cwd(), "../shared"), "/work/shared"].find((d) => d && fs.existsSync(path.join(d, "vectors")));
+const sharedDir = [process.env.SHARED_DIR, path.resolve(process.cwd(), "../shared"), "/work/shared"].find(
+  (d) => d && fs.existsSync(path.join(d, "vectors")),
+);
 const vectors = JSON.parse(fs.readFileSync(path.join(sharedDir ?? "../shared", "vectors/otp-test-vectors.json"), "utf8"));
 const base32 = (ascii: string) => {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -44,7 +46,13 @@ describe("checkTotp", () => {
   const secret = newTotpSecret();
   const t = 1_800_000_000;
   it("accepts one step of drift either side, not two", async () => {
-    for (const [offset, valid] of [[0, true], [-30, true], [30, true], [-60, false], [60, false]] as const) {
+    for (const [offset, valid] of [
+      [0, true],
+      [-30, true],
+      [30, true],
+      [-60, false],
+      [60, false],
+    ] as const) {
       const code = await currentTotp(secret, t + offset);
       expect((await checkTotp(secret, code, { epochSeconds: t })).valid, `offset ${offset}`).toBe(valid);
     }

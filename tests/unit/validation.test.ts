@@ -3,8 +3,8 @@ import { minutesText } from "@/lib/attempts";
 import { loginSchema } from "@/lib/auth/login";
 import { mfaRequirement } from "@/lib/mfa/policy";
 import { signupSchema } from "@/lib/orgs/signup";
-import { newPassword as passwordSchema } from "@/lib/validation";
 import { safeCallbackUrl } from "@/lib/urls";
+import { newPassword as passwordSchema } from "@/lib/validation";
 
 describe("password rules", () => {
   it("accepts 8 to 128 characters with no composition rules and no truncation", () => {
@@ -73,7 +73,12 @@ describe("client address", () => {
   it("never reads X-Forwarded-For or X-Real-IP; reads the internal header only in a process server.ts started (S35)", async () => {
     const { metaFromHeaders } = await import("@/lib/request-context");
     const { CLIENT_ADDRESS_HEADER, markClientAddressServer } = await import("@/lib/client-address");
-    const h = new Headers({ "x-forwarded-for": "198.51.100.7, 203.0.113.5", "x-real-ip": "203.0.113.6", [CLIENT_ADDRESS_HEADER]: "192.0.2.10", "user-agent": "UA" });
+    const h = new Headers({
+      "x-forwarded-for": "198.51.100.7, 203.0.113.5",
+      "x-real-ip": "203.0.113.6",
+      [CLIENT_ADDRESS_HEADER]: "192.0.2.10",
+      "user-agent": "UA",
+    });
     // Plain `next start`: the internal header could come from the client, so nothing is believed.
     expect(metaFromHeaders(h)).toEqual({ ip: "unknown", userAgent: "UA" });
     markClientAddressServer();

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { buttonClass } from "@/components/styles";
 import { Card, PageTitle, SectionTitle } from "@/components/ui";
 import { listMembers } from "@/lib/admin/members-table";
+import { METHOD_LABEL } from "@/lib/admin/policy-impact";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { allowedMethods, formatGraceDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
-import { METHOD_LABEL } from "@/lib/admin/policy-impact";
 import { requestLocale } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Organisation" };
@@ -28,9 +28,10 @@ export default async function AdminOverviewPage() {
   const requirement = mfaRequirement(org, { mfaEnforced: false });
   let requirementText = "Optional: members choose whether to set up 2FA.";
   if (org.require2fa) {
-    requirementText = requirement.canSkip && requirement.graceUntil
-      ? `Required for everyone. Members may skip setup until the end of ${formatGraceDay(lastGraceDay(requirement.graceUntil), new Date(), await requestLocale())} (UTC).`
-      : "Required for everyone: members without 2FA must set it up at their next sign-in.";
+    requirementText =
+      requirement.canSkip && requirement.graceUntil
+        ? `Required for everyone. Members may skip setup until the end of ${formatGraceDay(lastGraceDay(requirement.graceUntil), new Date(), await requestLocale())} (UTC).`
+        : "Required for everyone: members without 2FA must set it up at their next sign-in.";
   }
 
   return (
@@ -73,7 +74,9 @@ export default async function AdminOverviewPage() {
             </div>
             <div className="sm:flex sm:gap-4">
               <dt className="w-48 shrink-0 text-slate-600 dark:text-slate-400">Remembered devices</dt>
-              <dd>{org.rememberDeviceDays === 0 ? "Never: the second step is asked at every sign-in." : `${org.rememberDeviceDays} days`}</dd>
+              <dd>
+                {org.rememberDeviceDays === 0 ? "Never: the second step is asked at every sign-in." : `${org.rememberDeviceDays} days`}
+              </dd>
             </div>
           </dl>
           <div className="mt-6">

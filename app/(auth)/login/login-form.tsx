@@ -1,8 +1,8 @@
 "use client";
-import { useActionState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormMessage, SubmitButton } from "@/components/form";
+import { useActionState } from "react";
 import { finishLogin } from "@/components/complete-login";
+import { Field, FormMessage, SubmitButton } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 import type { NextStep } from "@/lib/auth/login";
 import { submitPassword } from "./actions";

@@ -16,12 +16,19 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1 className="mb-1 text-xl font-semibold">Sign in</h1>
       <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">Use your work email and password.</p>
       {params.invited === "1" && (
-        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
+        <p
+          role="status"
+          className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+        >
           Your password is set. Sign in to continue.
         </p>
       )}
       {params.reset === "1" && (
-        <p role="status" data-testid="password-reset-done" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
+        <p
+          role="status"
+          data-testid="password-reset-done"
+          className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+        >
           Your password was changed and every session of your account was ended. Sign in with your new password.
         </p>
       )}

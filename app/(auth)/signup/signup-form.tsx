@@ -12,12 +12,12 @@ export function SignupForm({ linkHours }: { linkHours: number }) {
       <div data-testid="signup-sent" role="status">
         <h1 className="mb-2 text-xl font-semibold">Check your email</h1>
         <p className="mb-3 text-sm text-slate-700 dark:text-slate-300">
-          We sent a message to <span className="font-medium">{state.data.email}</span>. Open the link in it to finish: your organisation
-          is created only then.
+          We sent a message to <span className="font-medium">{state.data.email}</span>. Open the link in it to finish: your organisation is
+          created only then.
         </p>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          The link works once and expires after {linkHours} hours. Nothing arrived? Check your spam folder, or sign up again for a new
-          link (the older one stops working).
+          The link works once and expires after {linkHours} hours. Nothing arrived? Check your spam folder, or sign up again for a new link
+          (the older one stops working).
         </p>
       </div>
     );

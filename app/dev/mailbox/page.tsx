@@ -43,7 +43,11 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
           </Notice>
         )}
         <Card>
-          <form method="get" className="flex flex-wrap items-end gap-3 border-b border-slate-200 pb-4 dark:border-slate-800" aria-label="Filter">
+          <form
+            method="get"
+            className="flex flex-wrap items-end gap-3 border-b border-slate-200 pb-4 dark:border-slate-800"
+            aria-label="Filter"
+          >
             <div className="min-w-64 flex-1 space-y-1">
               <label htmlFor="mailbox-to" className="block text-sm font-medium">
                 Recipient
@@ -71,9 +75,15 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
               <table className="w-full text-left text-sm" data-testid="mailbox-list">
                 <thead className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                   <tr>
-                    <th scope="col" className="px-3 first:pl-0 last:pr-0 py-2 font-medium">To</th>
-                    <th scope="col" className="px-3 first:pl-0 last:pr-0 py-2 font-medium">Subject</th>
-                    <th scope="col" className="px-3 first:pl-0 last:pr-0 py-2 font-medium whitespace-nowrap">Received</th>
+                    <th scope="col" className="px-3 first:pl-0 last:pr-0 py-2 font-medium">
+                      To
+                    </th>
+                    <th scope="col" className="px-3 first:pl-0 last:pr-0 py-2 font-medium">
+                      Subject
+                    </th>
+                    <th scope="col" className="px-3 first:pl-0 last:pr-0 py-2 font-medium whitespace-nowrap">
+                      Received
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-200 dark:divide-slate-800">

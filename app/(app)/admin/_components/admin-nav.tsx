@@ -13,7 +13,10 @@ export function AdminNav({ extra = [] }: { extra?: { href: string; label: string
   const pathname = usePathname();
   return (
     // Four short tabs fit a 360px phone (tighter padding there); should one more not fit, the row wraps rather than hiding it.
-    <nav aria-label="Organisation" className="relative mb-6 flex flex-wrap gap-x-0.5 border-b border-slate-200 sm:gap-x-1 dark:border-slate-800">
+    <nav
+      aria-label="Organisation"
+      className="relative mb-6 flex flex-wrap gap-x-0.5 border-b border-slate-200 sm:gap-x-1 dark:border-slate-800"
+    >
       {[...LINKS, ...extra].map((l) => {
         const active = "exact" in l && l.exact ? pathname === l.href : pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (

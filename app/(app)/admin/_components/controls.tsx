@@ -11,7 +11,12 @@ export function Checkbox({
   state,
   hint,
   ...input
-}: React.InputHTMLAttributes<HTMLInputElement> & { label: React.ReactNode; name: string; state?: ActionState<unknown>; hint?: React.ReactNode }) {
+}: React.InputHTMLAttributes<HTMLInputElement> & {
+  label: React.ReactNode;
+  name: string;
+  state?: ActionState<unknown>;
+  hint?: React.ReactNode;
+}) {
   const id = `${name}-${useId()}`;
   const errors = state?.fieldErrors?.[name];
   const ref = useRef<HTMLInputElement>(null);
@@ -109,7 +114,11 @@ export function AdminFormMessage({ state }: { state?: ActionState<unknown> }) {
       <FormMessage state={state} />
       {needs2fa && (
         <p className="text-sm">
-          <Link href="/security/two-factor" className="font-medium text-blue-700 underline underline-offset-2 dark:text-blue-400" data-testid="setup-2fa-link">
+          <Link
+            href="/security/two-factor"
+            className="font-medium text-blue-700 underline underline-offset-2 dark:text-blue-400"
+            data-testid="setup-2fa-link"
+          >
             Set up your own two-factor authentication
           </Link>
         </p>

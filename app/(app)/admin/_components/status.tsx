@@ -11,7 +11,9 @@ export async function MfaStatusBadges({ member }: { member: MemberRow }) {
     <div className="flex flex-wrap gap-1" data-testid="mfa-status">
       {member.status === "enabled" && <Badge tone="green">Enabled: {member.methods.map((m) => METHOD_LABEL[m]).join(", ")}</Badge>}
       {member.status === "not_set_up" && <Badge tone="slate">Not set up</Badge>}
-      {member.status === "due" && member.dueDay && <Badge tone="amber">Required, due {formatGraceDay(member.dueDay, new Date(), locale)}</Badge>}
+      {member.status === "due" && member.dueDay && (
+        <Badge tone="amber">Required, due {formatGraceDay(member.dueDay, new Date(), locale)}</Badge>
+      )}
       {member.status === "overdue" && <Badge tone="red">Required now (overdue)</Badge>}
       {member.locked && <Badge tone="red">Locked out</Badge>}
     </div>

@@ -18,7 +18,10 @@ const linkButtonClass =
   "inline-flex items-center justify-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-900 shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800";
 
 const EVENT_GROUPS: { label: string; test: (event: string) => boolean }[] = [
-  { label: "Sign-in and sessions", test: (e) => e.startsWith("login.") || e.startsWith("mfa.challenge") || e === "mfa.locked" || e.startsWith("session.") },
+  {
+    label: "Sign-in and sessions",
+    test: (e) => e.startsWith("login.") || e.startsWith("mfa.challenge") || e === "mfa.locked" || e.startsWith("session."),
+  },
   { label: "Two-factor and devices", test: (e) => e.startsWith("mfa.") || e.startsWith("device.") },
   { label: "Account", test: (e) => e.startsWith("user.") || e.startsWith("invitation.") },
   { label: "Administration", test: (e) => e.startsWith("admin.") || e.startsWith("operator.") },
@@ -35,7 +38,15 @@ function eventOptions() {
 
 /** UTC (as the filters are), written the reader's way. */
 const utcFormat = (locale: string) =>
-  new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
+  new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZone: "UTC",
+  });
 
 function Person({ person, fallback }: { person: AuditPerson; fallback: string }) {
   if (!person) return <span className="text-slate-600 dark:text-slate-400">{fallback}</span>;
@@ -86,7 +97,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="space-y-6">
         <Card>
           {/* Keyed by the filters: after a client-side navigation (Clear, paging) the inputs show the URL's values. */}
-          <form key={JSON.stringify(parsed.values)} method="get" action="/admin/audit" className="space-y-4" aria-label="Filter the audit log">
+          <form
+            key={JSON.stringify(parsed.values)}
+            method="get"
+            action="/admin/audit"
+            className="space-y-4"
+            aria-label="Filter the audit log"
+          >
             <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <div className="space-y-1">
                 <label htmlFor="audit-member" className="block text-sm font-medium">
@@ -150,15 +167,32 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <div className="stack-container overflow-x-auto">
               <table role="table" className="stack-table stack-wide w-full text-left text-sm" data-testid="audit-table">
                 <caption className="sr-only">Audit events, newest first</caption>
-                <thead role="rowgroup" className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
+                <thead
+                  role="rowgroup"
+                  className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400"
+                >
                   <tr role="row">
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Time (UTC)</th>
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Event</th>
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Actor</th>
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Target</th>
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Address</th>
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Browser / OS</th>
-                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">Details</th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Time (UTC)
+                    </th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Event
+                    </th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Actor
+                    </th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Target
+                    </th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Address
+                    </th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Browser / OS
+                    </th>
+                    <th role="columnheader" scope="col" className="px-4 py-2 font-medium">
+                      Details
+                    </th>
                   </tr>
                 </thead>
                 <tbody role="rowgroup" className="divide-y divide-slate-100 align-top dark:divide-slate-800">
@@ -192,7 +226,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </div>
           )}
           {result.pageCount > 1 && (
-            <nav aria-label="Audit log pages" className="flex items-center justify-between border-t border-slate-200 px-6 py-3 dark:border-slate-800">
+            <nav
+              aria-label="Audit log pages"
+              className="flex items-center justify-between border-t border-slate-200 px-6 py-3 dark:border-slate-800"
+            >
               {result.page > 1 ? (
                 <Link href={pageHref(result.page - 1)} className={linkButtonClass} rel="prev">
                   Previous page

@@ -3,7 +3,6 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { userAction, type UserContext } from "@/lib/action";
-import { appBaseUrl } from "@/lib/app-url";
 import { addMember, addMemberSchema, resendInvitation } from "@/lib/admin/invitations";
 import {
   changeRole,
@@ -18,6 +17,7 @@ import {
   unlockMember,
 } from "@/lib/admin/member-actions";
 import { revokeInvitation } from "@/lib/admin/pending-invitations";
+import { appBaseUrl } from "@/lib/app-url";
 import { getDb } from "@/lib/db/client";
 
 const actorOf = ({ user }: UserContext) => ({ id: user.id, orgId: user.orgId, sessionId: user.sessionId });

@@ -2,8 +2,8 @@
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import type { ActionState } from "@/lib/action";
-import { AdminFormMessage } from "../_components/controls";
 import { setEnforcedAction } from "./actions";
+import { AdminFormMessage } from "../_components/controls";
 
 function Switch({ on, name }: { on: boolean; name: string }) {
   const { pending } = useFormStatus();

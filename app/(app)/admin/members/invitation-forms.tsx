@@ -4,8 +4,8 @@ import { useActionState, useState } from "react";
 import { SubmitButton } from "@/components/form";
 import { buttonClass } from "@/components/styles";
 import type { ActionState } from "@/lib/action";
-import { AdminFormMessage } from "../_components/controls";
 import { resendInvitationAction, revokeInvitationAction } from "./actions";
+import { AdminFormMessage } from "../_components/controls";
 
 export function InvitationActions({ userId, email }: { userId: string; email: string }) {
   const [resent, resend] = useActionState<ActionState, FormData>(resendInvitationAction, {});

@@ -6,9 +6,9 @@ import { listMembers, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/memb
 import { listPendingInvitations } from "@/lib/admin/pending-invitations";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
-import { AccountBadges, formatDateTime, MfaStatusBadges } from "../_components/status";
 import { EnforceToggle } from "./enforce-toggle";
 import { PendingInvitations } from "./pending-invitations";
+import { AccountBadges, formatDateTime, MfaStatusBadges } from "../_components/status";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -66,14 +66,29 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         <div className="stack-container relative overflow-x-auto">
           <table role="table" className="stack-table min-w-full text-left text-sm" data-testid="members-table">
             <caption className="sr-only">Members: {FILTER_LABEL[filter]}</caption>
-            <thead role="rowgroup" className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-950 dark:text-slate-400">
+            <thead
+              role="rowgroup"
+              className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-950 dark:text-slate-400"
+            >
               <tr role="row">
-                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Name</th>
-                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Role</th>
-                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">2FA status</th>
-                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Enforce 2FA</th>
-                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">Last login</th>
-                <th role="columnheader" scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">
+                  Name
+                </th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">
+                  Role
+                </th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">
+                  2FA status
+                </th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">
+                  Enforce 2FA
+                </th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">
+                  Last login
+                </th>
+                <th role="columnheader" scope="col" className="px-4 py-3 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody role="rowgroup" className="divide-y divide-slate-200 dark:divide-slate-800">
@@ -85,7 +100,13 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
                 </tr>
               )}
               {members.map((m) => (
-                <tr role="row" key={m.id} data-testid="member-row" data-email={m.email} className={m.deactivated ? "bg-slate-50 dark:bg-slate-950/40" : undefined}>
+                <tr
+                  role="row"
+                  key={m.id}
+                  data-testid="member-row"
+                  data-email={m.email}
+                  className={m.deactivated ? "bg-slate-50 dark:bg-slate-950/40" : undefined}
+                >
                   <td role="cell" data-label="" className="px-4 py-3 sm:whitespace-nowrap">
                     <div className="font-medium">
                       <Link href={`/admin/members/${m.id}`} className="hover:underline">

@@ -30,7 +30,8 @@ export function parseDraft(params: Record<string, string | string[] | undefined>
       : undefined;
   // The form sends "false" before the box, and "on" after it when ticked.
   const temp = params.tempCodesEnabled;
-  const hours = typeof params.tempCodeMaxHours === "string" && /^\d{1,2}$/.test(params.tempCodeMaxHours) ? Number(params.tempCodeMaxHours) : undefined;
+  const hours =
+    typeof params.tempCodeMaxHours === "string" && /^\d{1,2}$/.test(params.tempCodeMaxHours) ? Number(params.tempCodeMaxHours) : undefined;
   return {
     tempCodesEnabled: temp === undefined ? undefined : Array.isArray(temp) ? temp.includes("on") : temp === "on",
     tempCodeMaxHours: hours !== undefined && hours >= 1 && hours <= 24 ? hours : undefined,

@@ -4,10 +4,10 @@ import { Field, SubmitButton } from "@/components/form";
 import { Card, Notice, SectionTitle } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
 import { policyImpact, type MemberFactors } from "@/lib/admin/policy-impact";
-import { AdminFormMessage, Checkbox } from "../_components/controls";
 import { updatePolicyAction } from "./actions";
 import type { PolicyDraftValues } from "./draft";
 import { SaveBlockedReason, SetUpOwn2fa } from "./own-2fa";
+import { AdminFormMessage, Checkbox } from "../_components/controls";
 
 type Current = {
   allowTotp: boolean;
@@ -43,7 +43,13 @@ export function SettingsForm({
   const [require2fa, setRequire2fa] = useState(initial.require2fa);
   const [graceDay, setGraceDay] = useState(initial.graceDay ?? "");
   const [tempCodes, setTempCodes] = useState(draft?.tempCodesEnabled ?? current.tempCodesEnabled);
-  const impact = policyImpact(members, current, { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null }, undefined, locale);
+  const impact = policyImpact(
+    members,
+    current,
+    { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null },
+    undefined,
+    locale,
+  );
   // The server refuses the change without the admin's own 2FA (S28): say so before Save, not after.
   const needsOwn2fa = !actorHas2fa && (current.require2fa || require2fa);
   const blockedId = useId();
@@ -92,8 +98,8 @@ export function SettingsForm({
             state={state}
           />
           <Notice tone="warning" title="Email is the weaker method">
-            Anyone who can read a member&apos;s mailbox can pass the second step. NIST SP 800-63B does not allow email as an
-            out-of-band authenticator. Prefer the authenticator app, and turn email codes off if you can.
+            Anyone who can read a member&apos;s mailbox can pass the second step. NIST SP 800-63B does not allow email as an out-of-band
+            authenticator. Prefer the authenticator app, and turn email codes off if you can.
           </Notice>
           {impact.lossWarning && (
             <div className="space-y-3 rounded-lg border border-amber-300 p-4 dark:border-amber-800" data-testid="method-off-warning">
@@ -165,7 +171,9 @@ export function SettingsForm({
       </Card>
 
       <Card>
-        <SectionTitle description="After passing the second step a member may ask the browser to skip it for a while.">Remembered devices</SectionTitle>
+        <SectionTitle description="After passing the second step a member may ask the browser to skip it for a while.">
+          Remembered devices
+        </SectionTitle>
         <div className="max-w-xs">
           <Field
             label="Remember a device for (days)"

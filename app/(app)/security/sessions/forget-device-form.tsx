@@ -10,7 +10,9 @@ export function ForgetDeviceForm({ deviceId, label }: { deviceId: string; label:
     <form action={action} aria-label={`Forget ${label}`} className="space-y-2">
       <FormMessage state={state} />
       <input type="hidden" name="deviceId" value={deviceId} />
-      <SubmitButton tone="secondary" pendingText="Forgetting…">Forget</SubmitButton>
+      <SubmitButton tone="secondary" pendingText="Forgetting…">
+        Forget
+      </SubmitButton>
     </form>
   );
 }

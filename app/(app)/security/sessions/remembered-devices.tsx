@@ -9,12 +9,18 @@ import { ForgetDeviceForm } from "./forget-device-form";
 
 /** Browsers that skip the second factor at sign-in (never the password), with "Forget"; this browser is marked. */
 export async function RememberedDevices({ user }: { user: CurrentUser }) {
-  const [devices, locale] = await Promise.all([listRememberedDevices(await getDb(), user.id, await readRememberedDeviceToken()), requestLocale()]);
+  const [devices, locale] = await Promise.all([
+    listRememberedDevices(await getDb(), user.id, await readRememberedDeviceToken()),
+    requestLocale(),
+  ]);
   if (devices.length === 0 && user.org.rememberDeviceDays <= 0) return null;
   const fmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
   return (
     <Card>
-      <SectionTitle id="remembered-devices" description="These browsers skip the second step of sign-in (never the password) until the date shown.">
+      <SectionTitle
+        id="remembered-devices"
+        description="These browsers skip the second step of sign-in (never the password) until the date shown."
+      >
         Remembered browsers
       </SectionTitle>
       {devices.length === 0 ? (
@@ -24,7 +30,12 @@ export async function RememberedDevices({ user }: { user: CurrentUser }) {
           {devices.map((d) => {
             const label = describeUserAgent(d.userAgent).text;
             return (
-              <li key={d.id} data-testid="remembered-device" data-current={d.current || undefined} className="flex flex-wrap items-center justify-between gap-3 p-4 text-sm">
+              <li
+                key={d.id}
+                data-testid="remembered-device"
+                data-current={d.current || undefined}
+                className="flex flex-wrap items-center justify-between gap-3 p-4 text-sm"
+              >
                 <div>
                   <p className="font-medium">
                     {label}{" "}
@@ -35,8 +46,8 @@ export async function RememberedDevices({ user }: { user: CurrentUser }) {
                     )}
                   </p>
                   <p className="text-xs text-slate-600 dark:text-slate-400">
-                    {d.ip ?? "unknown address"} · remembered {fmt.format(d.createdAt)} · last used {d.lastUsedAt ? fmt.format(d.lastUsedAt) : "never"} · until{" "}
-                    {fmt.format(d.expiresAt)}
+                    {d.ip ?? "unknown address"} · remembered {fmt.format(d.createdAt)} · last used{" "}
+                    {d.lastUsedAt ? fmt.format(d.lastUsedAt) : "never"} · until {fmt.format(d.expiresAt)}
                   </p>
                 </div>
                 <ForgetDeviceForm deviceId={d.id} label={d.current ? `${label} (this browser)` : label} />

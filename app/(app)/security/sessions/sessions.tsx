@@ -12,10 +12,16 @@ export async function ActiveSessions({ user }: { user: CurrentUser }) {
   const others = sessions.filter((s) => !s.current).length;
   return (
     <>
-      <SectionTitle id="sessions" description="Browsers signed in to your account. If you do not recognise one, sign out of the others and change your password.">
+      <SectionTitle
+        id="sessions"
+        description="Browsers signed in to your account. If you do not recognise one, sign out of the others and change your password."
+      >
         Where you are signed in
       </SectionTitle>
-      <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="session-list">
+      <ul
+        className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
+        data-testid="session-list"
+      >
         {sessions.map((s) => {
           const device = describeUserAgent(s.userAgent);
           return (

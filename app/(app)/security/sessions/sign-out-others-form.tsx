@@ -12,9 +12,7 @@ export function SignOutOthersForm({ otherCount }: { otherCount: number }) {
       <SubmitButton tone="secondary" pendingText="Signing out…" disabled={otherCount === 0}>
         Sign out of all other sessions
       </SubmitButton>
-      {otherCount === 0 && !state.ok && (
-        <p className="text-sm text-slate-600 dark:text-slate-400">You are not signed in anywhere else.</p>
-      )}
+      {otherCount === 0 && !state.ok && <p className="text-sm text-slate-600 dark:text-slate-400">You are not signed in anywhere else.</p>}
     </form>
   );
 }

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { Notice } from "@/components/ui";
 import { requireUser } from "@/lib/auth/current-user";
-import { returnTarget } from "../_components/return-to";
 import { TwoFactorSection } from "./section";
+import { returnTarget } from "../_components/return-to";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 

@@ -8,8 +8,8 @@ import { REQUIRED_BY_ADMIN_MESSAGE } from "@/lib/mfa/manage";
 import { allowedMethods, mfaRequirement } from "@/lib/mfa/policy";
 import { RECOVERY_LOW_WATERMARK } from "@/lib/mfa/recovery";
 import { requestLocale } from "@/lib/request-context";
-import { withReturn, type ReturnTo } from "../_components/return-to";
 import { DisableMfaForm, RegenerateCodesForm, RemoveFactorForm, RenameFactorForm } from "./factor-forms";
+import { withReturn, type ReturnTo } from "../_components/return-to";
 
 const typeLabel = { totp: "Authenticator app", email: "Email codes" } as const;
 

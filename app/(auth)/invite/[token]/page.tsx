@@ -28,8 +28,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     <Card>
       <h1 className="mb-1 text-xl font-semibold">Join {invitation.orgName}</h1>
       <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">
-        Hello {invitation.name}, choose a password for <span className="font-medium">{invitation.email}</span>. Afterwards you sign in
-        with it.
+        Hello {invitation.name}, choose a password for <span className="font-medium">{invitation.email}</span>. Afterwards you sign in with
+        it.
       </p>
       <AcceptInvitationForm token={token} email={invitation.email} />
     </Card>

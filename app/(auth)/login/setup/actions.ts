@@ -1,10 +1,15 @@
 "use server";
+import { z } from "zod";
 import { challengeAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
-import { confirmTotpSchema } from "@/lib/mfa/enrol-totp";
 import { confirmEmailEnrolmentSchema, startEmailEnrolmentSchema } from "@/lib/mfa/email-enrolment";
-import { confirmLoginEmailEnrolment, confirmLoginTotpEnrolment, skipLoginEnrolment, startLoginEmailEnrolment } from "@/lib/mfa/login-enrolment";
-import { z } from "zod";
+import { confirmTotpSchema } from "@/lib/mfa/enrol-totp";
+import {
+  confirmLoginEmailEnrolment,
+  confirmLoginTotpEnrolment,
+  skipLoginEnrolment,
+  startLoginEmailEnrolment,
+} from "@/lib/mfa/login-enrolment";
 
 export const confirmSetupTotpAction = challengeAction(confirmTotpSchema, async (input, { challenge, meta }) => {
   const result = await confirmLoginTotpEnrolment(await getDb(), challenge, input, meta);

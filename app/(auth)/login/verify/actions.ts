@@ -3,12 +3,12 @@ import { z } from "zod";
 import { challengeAction } from "@/lib/action";
 import type { LiveChallenge } from "@/lib/auth/challenge";
 import { setRememberedDeviceCookie } from "@/lib/auth/challenge-cookie";
-import type { RequestMeta } from "@/lib/request-context";
-import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { getDb } from "@/lib/db/client";
 import { emailLoginSchema, sendLoginEmailCode, sendLoginCodeSchema, verifyEmailLogin } from "@/lib/mfa/email-login";
+import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { tempCodeLoginSchema, verifyTempCodeLogin } from "@/lib/mfa/temp-code-login";
 import { recoveryLoginSchema, totpLoginSchema, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
+import type { RequestMeta } from "@/lib/request-context";
 
 /** The "Don't ask again on this browser" checkbox, honoured only after the second factor has passed. */
 const remember = { remember: z.literal("on").optional() };

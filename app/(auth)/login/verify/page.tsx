@@ -30,7 +30,13 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       <p className="mb-6 text-sm text-slate-600 dark:text-slate-400">
         Signing in as <span className="font-medium text-slate-900 dark:text-slate-100">{challenge.user.email}</span>
       </p>
-      <VerifyForms callbackUrl={callbackUrl} hasTotp={hasTotp} rememberDays={challenge.org.rememberDeviceDays} tempCode={challenge.org.tempCodesEnabled} email={email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp") }} />
+      <VerifyForms
+        callbackUrl={callbackUrl}
+        hasTotp={hasTotp}
+        rememberDays={challenge.org.rememberDeviceDays}
+        tempCode={challenge.org.tempCodesEnabled}
+        email={email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp") }}
+      />
       <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
         Not you? <TextLink href="/login">Start over</TextLink>
       </p>

@@ -19,8 +19,8 @@ export function TempCodeForm() {
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Sign in with a temporary access code">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Lost your phone or your codes? Your administrator can give you a temporary access code (for example over the phone). It works once, in
-        place of the second step; afterwards you set up a new authenticator.
+        Lost your phone or your codes? Your administrator can give you a temporary access code (for example over the phone). It works once,
+        in place of the second step; afterwards you set up a new authenticator.
       </p>
       <FormMessage state={state} />
       <Field

@@ -23,7 +23,6 @@ function RememberCheckbox() {
   );
 }
 
-
 type Mode = "totp" | "email" | "recovery" | "temp";
 
 /**
@@ -58,27 +57,27 @@ export function VerifyForms({
   if (tempCode && mode !== "temp") switches.push({ to: "temp", label: "Use a temporary access code from your admin" });
   return (
     <RememberDays.Provider value={rememberDays}>
-    <div className="space-y-6">
-      {mode === "totp" ? (
-        <TotpForm callbackUrl={callbackUrl} />
-      ) : mode === "temp" ? (
-        <TempCodeForm />
-      ) : mode === "email" && email ? (
-        <EmailForm callbackUrl={callbackUrl} maskedEmail={email.maskedEmail} suggestApp={email.suggestApp} />
-      ) : (
-        <RecoveryForm callbackUrl={callbackUrl} />
-      )}
-      {children}
-      {switches.length > 0 && (
-        <div className="flex flex-col items-start gap-2 border-t border-slate-200 pt-4 text-sm dark:border-slate-800">
-          {switches.map((s) => (
-            <button key={s.to} type="button" className={switchClass} onClick={() => setMode(s.to)}>
-              {s.label}
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
+      <div className="space-y-6">
+        {mode === "totp" ? (
+          <TotpForm callbackUrl={callbackUrl} />
+        ) : mode === "temp" ? (
+          <TempCodeForm />
+        ) : mode === "email" && email ? (
+          <EmailForm callbackUrl={callbackUrl} maskedEmail={email.maskedEmail} suggestApp={email.suggestApp} />
+        ) : (
+          <RecoveryForm callbackUrl={callbackUrl} />
+        )}
+        {children}
+        {switches.length > 0 && (
+          <div className="flex flex-col items-start gap-2 border-t border-slate-200 pt-4 text-sm dark:border-slate-800">
+            {switches.map((s) => (
+              <button key={s.to} type="button" className={switchClass} onClick={() => setMode(s.to)}>
+                {s.label}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
     </RememberDays.Provider>
   );
 }
@@ -111,10 +110,18 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
   const address = <span className="font-medium text-slate-900 dark:text-slate-100">{maskedEmail}</span>;
   let sendMessage: React.ReactNode = null;
   if (sending && !sendState.mode) {
-    sendMessage = <p data-testid="email-sending" className="text-sm text-slate-600 dark:text-slate-400">Sending a code to {address}…</p>;
+    sendMessage = (
+      <p data-testid="email-sending" className="text-sm text-slate-600 dark:text-slate-400">
+        Sending a code to {address}…
+      </p>
+    );
   } else if (sendState.error) {
     sendMessage = (
-      <p role="alert" data-testid="email-send-error" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+      <p
+        role="alert"
+        data-testid="email-send-error"
+        className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+      >
         {sendState.error}
       </p>
     );
@@ -124,7 +131,9 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
         {sendState.mode === "resend" ? (
           <>We sent a new code to {address}. Only the newest code works.</>
         ) : (
-          <>We emailed a 6-digit code to {address}. It works once, for {EMAIL_CODE_MINUTES} minutes.</>
+          <>
+            We emailed a 6-digit code to {address}. It works once, for {EMAIL_CODE_MINUTES} minutes.
+          </>
         )}
       </p>
     );
@@ -146,7 +155,10 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
         <span className="text-slate-600 dark:text-slate-400">No email?</span>
         <ResendButton cooldownUntil={sendState.cooldownUntil ?? null} disabled={sending} />
       </form>
-      <p data-testid="email-weaker-note" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-400">
+      <p
+        data-testid="email-weaker-note"
+        className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-400"
+      >
         {EMAIL_WEAKER_NOTE}
         {suggestApp && ` ${ADD_APP_HINT}`}
       </p>
@@ -182,7 +194,11 @@ function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
     const { remaining, low } = state.data;
     return (
       <div className="space-y-4">
-        <p role="status" data-testid="recovery-accepted" className={`rounded-md px-3 py-2 text-sm ${low ? "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200" : "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"}`}>
+        <p
+          role="status"
+          data-testid="recovery-accepted"
+          className={`rounded-md px-3 py-2 text-sm ${low ? "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200" : "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"}`}
+        >
           Recovery code accepted. You have {remaining} recovery code{remaining === 1 ? "" : "s"} left.
           {low && " Generate a new set in your profile soon, or you may be locked out."}
         </p>
@@ -207,9 +223,20 @@ function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
   }
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Sign in with a recovery code">
-      <p className="text-sm text-slate-600 dark:text-slate-400">Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.</p>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.
+      </p>
       <FormMessage state={state} />
-      <Field label="Recovery code" name="code" autoComplete="off" spellCheck={false} placeholder="xxxx-xxxx-xxxx-xxxx" required state={state} autoFocus />
+      <Field
+        label="Recovery code"
+        name="code"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="xxxx-xxxx-xxxx-xxxx"
+        required
+        state={state}
+        autoFocus
+      />
       <RememberCheckbox />
       <SubmitButton className="w-full" pendingText="Verifying…">
         Verify recovery code

@@ -2,7 +2,13 @@
 import { redirect } from "next/navigation";
 import { publicAction } from "@/lib/action";
 import { clearResetVerifiedCookie, readResetVerifiedCookie, setResetVerifiedCookie } from "@/lib/auth/reset-cookie";
-import { completePasswordReset, resetPasswordSchema, resetRecoverySchema, resetTotpSchema, verifyResetFactor } from "@/lib/auth/reset-password";
+import {
+  completePasswordReset,
+  resetPasswordSchema,
+  resetRecoverySchema,
+  resetTotpSchema,
+  verifyResetFactor,
+} from "@/lib/auth/reset-password";
 import { getDb } from "@/lib/db/client";
 
 /** The second factor before the new password: the login's checks; success binds the link to this browser. */

@@ -38,13 +38,11 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
       <Card>
         <h1 className="mb-1 text-xl font-semibold">Confirm it’s you</h1>
         <p className={`mb-6 ${muted}`}>
-          Before you choose a new password for {account}, confirm with {step.totp ? "your authenticator app" : "one of your recovery codes"}. An email code is not
-          enough here: it would go to the same mailbox as this link.
+          Before you choose a new password for {account}, confirm with {step.totp ? "your authenticator app" : "one of your recovery codes"}
+          . An email code is not enough here: it would go to the same mailbox as this link.
         </p>
         <StepUpForms token={token} totp={step.totp} recovery={step.recovery} />
-        <p className={`mt-6 ${muted}`}>
-          Lost your phone and your recovery codes? Ask your organisation’s admin for help.
-        </p>
+        <p className={`mt-6 ${muted}`}>Lost your phone and your recovery codes? Ask your organisation’s admin for help.</p>
       </Card>
     );
   }

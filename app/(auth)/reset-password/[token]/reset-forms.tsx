@@ -29,7 +29,9 @@ export function StepUpForms({ token, totp, recovery }: { token: string; totp: bo
     <div className="space-y-6">
       {mode === "totp" ? (
         <form action={verifyTotp} className="space-y-4" noValidate aria-label="Confirm with your authenticator app">
-          <p className="text-sm text-slate-600 dark:text-slate-400">Open your authenticator app and enter the 6-digit code for this account.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Open your authenticator app and enter the 6-digit code for this account.
+          </p>
           <FormMessage state={totpState} />
           <input type="hidden" name="token" value={token} />
           <CodeField state={totpState} label="Authentication code" autoFocus />
@@ -44,7 +46,16 @@ export function StepUpForms({ token, totp, recovery }: { token: string; totp: bo
           </p>
           <FormMessage state={recoveryState} />
           <input type="hidden" name="token" value={token} />
-          <Field label="Recovery code" name="code" autoComplete="off" spellCheck={false} placeholder="xxxx-xxxx-xxxx-xxxx" required state={recoveryState} autoFocus />
+          <Field
+            label="Recovery code"
+            name="code"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="xxxx-xxxx-xxxx-xxxx"
+            required
+            state={recoveryState}
+            autoFocus
+          />
           <SubmitButton className="w-full" pendingText="Verifying…">
             Continue
           </SubmitButton>

@@ -42,7 +42,9 @@ export default async function DevMailPage({ params }: { params: Promise<{ id: st
             <dt className="text-slate-500 dark:text-slate-400">From</dt>
             <dd className="break-all">{mail.from}</dd>
             <dt className="text-slate-500 dark:text-slate-400">To</dt>
-            <dd className="break-all" data-testid="mail-to">{mail.to}</dd>
+            <dd className="break-all" data-testid="mail-to">
+              {mail.to}
+            </dd>
             <dt className="text-slate-500 dark:text-slate-400">Received</dt>
             <dd>
               <time dateTime={mail.createdAt.toISOString()}>{formatDevTime(mail.createdAt)}</time>

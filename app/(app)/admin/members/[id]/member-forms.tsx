@@ -26,7 +26,15 @@ export function RemoveMfaForm({ userId }: { userId: string }) {
         state={state}
         hint="Recorded in the audit log, for example “Lost phone, confirmed by a call on 25 Nov”."
       />
-      <Field label="Your password" name="password" type="password" autoComplete="current-password" required state={state} hint="Confirms it is really you." />
+      <Field
+        label="Your password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        state={state}
+        hint="Confirms it is really you."
+      />
       <SubmitButton tone="danger" pendingText="Removing…">
         Remove 2FA
       </SubmitButton>
@@ -148,7 +156,10 @@ export function ActiveForm({ userId, name, deactivated, self }: { userId: string
             <p>You are signed out at once, everywhere, and cannot sign in again until another admin reactivates you.</p>
           ) : (
             <>
-              <p>{name} is signed out at once, everywhere, and cannot sign in until an admin reactivates them. Their remembered browsers end too.</p>
+              <p>
+                {name} is signed out at once, everywhere, and cannot sign in until an admin reactivates them. Their remembered browsers end
+                too.
+              </p>
               <p>Nothing is deleted: their account, two-factor methods and history stay as they are.</p>
             </>
           )}

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge, Card, Notice, PageTitle, SectionTitle } from "@/components/ui";
 import { getMember } from "@/lib/admin/members-table";
-import { describeLocks, LOCK_KINDS } from "@/lib/auth/locks";
 import { MFA_LIMIT, PASSWORD_ACCOUNT_LIMIT, PASSWORD_DEVICE_LIMIT, minutesText } from "@/lib/attempts";
 import { requireAdmin } from "@/lib/auth/current-user";
+import { describeLocks, LOCK_KINDS } from "@/lib/auth/locks";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { AccountBadges, formatDateTime, MfaStatusBadges } from "../../_components/status";
@@ -21,7 +21,10 @@ export const metadata: Metadata = { title: "Member" };
 
 /** Outcomes of actions whose form goes away afterwards (they redirect here with ?done=…). */
 const DONE: Record<string, { tone: "success" | "warning"; text: string }> = {
-  removed: { tone: "success", text: "Two-factor authentication was removed and the member was signed out everywhere. They were notified by email." },
+  removed: {
+    tone: "success",
+    text: "Two-factor authentication was removed and the member was signed out everywhere. They were notified by email.",
+  },
   "removed-no-mail": {
     tone: "warning",
     text: "Two-factor authentication was removed and the member was signed out everywhere, but the notification email could not be sent.",
@@ -128,15 +131,19 @@ export default async function MemberPage({
               <div>
                 <h3 className="mb-2 text-sm font-medium">Remove 2FA (lost device)</h3>
                 <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-                  Removes every authenticator, recovery code and remembered browser of this member and signs them out everywhere. They
-                  are emailed, and the action is recorded with your reason. They then set up 2FA again at their next sign-in.
+                  Removes every authenticator, recovery code and remembered browser of this member and signs them out everywhere. They are
+                  emailed, and the action is recorded with your reason. They then set up 2FA again at their next sign-in.
                 </p>
                 <RemoveMfaForm userId={member.id} />
               </div>
             )}
             {self && (
               <p className="text-sm text-slate-600 dark:text-slate-400">
-                Manage your own two-factor authentication in <Link href="/security/two-factor" className="text-blue-700 hover:underline dark:text-blue-400">Security</Link>.
+                Manage your own two-factor authentication in{" "}
+                <Link href="/security/two-factor" className="text-blue-700 hover:underline dark:text-blue-400">
+                  Security
+                </Link>
+                .
               </p>
             )}
           </div>
@@ -158,8 +165,8 @@ export default async function MemberPage({
               <div>
                 <h3 className="mb-2 text-sm font-medium">Locked out</h3>
                 <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="member-locks">
-                  Too many failed attempts: {describeLocks(member.locks)} {member.locks.length > 1 ? "are" : "is"} locked. Each lock ends by itself after {minutesText(LOCK_SECONDS)}, or you
-                  can lift them all now.
+                  Too many failed attempts: {describeLocks(member.locks)} {member.locks.length > 1 ? "are" : "is"} locked. Each lock ends by
+                  itself after {minutesText(LOCK_SECONDS)}, or you can lift them all now.
                 </p>
                 <UnlockForm userId={member.id} />
               </div>

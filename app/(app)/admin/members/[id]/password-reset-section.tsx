@@ -3,7 +3,11 @@ import { RESET_LINK_MINUTES } from "@/lib/auth/reset-links";
 import { SendPasswordResetForm } from "./password-reset-form";
 
 /** The member page's "Password" section: only for an active member who has a password (invited ones get a new invitation). */
-export function PasswordResetSection({ member }: { member: { id: string; email: string; deactivated: boolean; invitation: string | null } }) {
+export function PasswordResetSection({
+  member,
+}: {
+  member: { id: string; email: string; deactivated: boolean; invitation: string | null };
+}) {
   if (member.deactivated || member.invitation) return null;
   return (
     <Card>

@@ -17,7 +17,12 @@ export const issueTempCodeAction = userAction(
     revalidatePath(`/admin/members/${input.userId}`);
     return {
       ok: true,
-      data: { code: result.code, expiresAt: result.expiresAt.toISOString(), hours: result.hours, removeFactors: result.removeFactors } satisfies IssuedTempCode,
+      data: {
+        code: result.code,
+        expiresAt: result.expiresAt.toISOString(),
+        hours: result.hours,
+        removeFactors: result.removeFactors,
+      } satisfies IssuedTempCode,
     };
   },
   admin,

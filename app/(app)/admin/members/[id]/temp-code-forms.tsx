@@ -3,8 +3,8 @@ import { useActionState, useState } from "react";
 import { Field, SubmitButton, buttonClass } from "@/components/form";
 import { LocalTime } from "@/components/local-time";
 import type { ActionState } from "@/lib/action";
-import { AdminFormMessage, Checkbox, Select } from "../../_components/controls";
 import { issueTempCodeAction, revokeTempCodeAction, type IssuedTempCode } from "./temp-code-actions";
+import { AdminFormMessage, Checkbox, Select } from "../../_components/controls";
 
 export type LiveTempCode = { id: string; issuer: string; createdAt: string; expiresAt: string; removeFactors: boolean };
 
@@ -20,7 +20,10 @@ export function LiveTempCodes({ codes }: { codes: LiveTempCode[] }) {
           None: no code can be used for this member right now.
         </p>
       ) : (
-        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800" aria-label="Live temporary access codes">
+        <ul
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
+          aria-label="Live temporary access codes"
+        >
           {codes.map((c) => (
             <li key={c.id} className="flex flex-wrap items-center justify-between gap-3 p-3 text-sm" data-testid="temp-code-row">
               <div>
@@ -49,14 +52,21 @@ export function LiveTempCodes({ codes }: { codes: LiveTempCode[] }) {
 /** Shown once, right after issuing: grouped for reading out, never stored anywhere the admin can come back to. */
 function IssuedCode({ issued, name, onDone }: { issued: IssuedTempCode; name: string; onDone: () => void }) {
   return (
-    <div className="space-y-3 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm dark:border-emerald-800 dark:bg-emerald-950" role="status">
+    <div
+      className="space-y-3 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm dark:border-emerald-800 dark:bg-emerald-950"
+      role="status"
+    >
       <p className="font-semibold">Temporary access code for {name}</p>
-      <p className="font-mono text-3xl font-semibold tracking-widest" data-testid="temp-code" aria-label={`Code: ${issued.code.split("").join(" ")}`}>
+      <p
+        className="font-mono text-3xl font-semibold tracking-widest"
+        data-testid="temp-code"
+        aria-label={`Code: ${issued.code.split("").join(" ")}`}
+      >
         {issued.code}
       </p>
       <p>
-        Read it out to {name} now: it is shown only this once. It works for one sign-in, until <LocalTime iso={issued.expiresAt} /> ({issued.hours}{" "}
-        hour{issued.hours === 1 ? "" : "s"}). Letters and digits only; there is no 0, O, 1, I or L.
+        Read it out to {name} now: it is shown only this once. It works for one sign-in, until <LocalTime iso={issued.expiresAt} /> (
+        {issued.hours} hour{issued.hours === 1 ? "" : "s"}). Letters and digits only; there is no 0, O, 1, I or L.
         {issued.removeFactors && " When it is used, their old factors and recovery codes are removed."}
       </p>
       <p>After signing in they land on their two-factor settings, to set up a new authenticator.</p>
@@ -103,7 +113,15 @@ export function IssueTempCodeForm({ userId, name, maxHours }: { userId: string; 
         defaultChecked={state.values?.removeFactors === "on"}
         state={state}
       />
-      <Field label="Your password" name="password" type="password" autoComplete="current-password" required state={state} hint="Confirms it is really you." />
+      <Field
+        label="Your password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        state={state}
+        hint="Confirms it is really you."
+      />
       <SubmitButton pendingText="Issuing…">Issue code</SubmitButton>
     </form>
   );

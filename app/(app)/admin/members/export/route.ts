@@ -1,6 +1,6 @@
 /** CSV export of the members table. Authorised here (admin of the organisation), scoped to that organisation. */
-import { exportMembersCsv, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members-table";
 import { ENROL_FIRST_MESSAGE } from "@/lib/action";
+import { exportMembersCsv, STATUS_FILTERS, type StatusFilter } from "@/lib/admin/members-table";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   const user = await getCurrentUser();
   if (!user) return new Response("Sign in first.", { status: 401, headers: { "cache-control": "no-store" } });
-  if (user.role !== "admin") return new Response("You do not have permission to do that.", { status: 403, headers: { "cache-control": "no-store" } });
+  if (user.role !== "admin")
+    return new Response("You do not have permission to do that.", { status: 403, headers: { "cache-control": "no-store" } });
   if (user.mustEnrol) return new Response(ENROL_FIRST_MESSAGE, { status: 403, headers: { "cache-control": "no-store" } });
   const status = new URL(request.url).searchParams.get("status");
   const filter: StatusFilter = STATUS_FILTERS.includes(status as StatusFilter) ? (status as StatusFilter) : "all";

@@ -29,7 +29,7 @@ export function AddMemberForm() {
         label="Require 2FA"
         hint="They must set up two-factor authentication when they first sign in."
         defaultChecked={kept ? kept.requireMfa === "on" : true}
-        key={`mfa-${kept ? kept.requireMfa ?? "off" : "default"}`}
+        key={`mfa-${kept ? (kept.requireMfa ?? "off") : "default"}`}
         state={state}
       />
       <SubmitButton pendingText="Adding…">Add user and send invitation</SubmitButton>

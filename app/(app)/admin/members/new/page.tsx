@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Card, PageTitle } from "@/components/ui";
-import { requireAdmin } from "@/lib/auth/current-user";
 import { INVITATION_DAYS } from "@/lib/admin/invitations";
+import { requireAdmin } from "@/lib/auth/current-user";
 import { AddMemberForm } from "./add-member-form";
 
 export const metadata: Metadata = { title: "Add user" };
@@ -10,7 +10,9 @@ export default async function AddMemberPage() {
   await requireAdmin();
   return (
     <>
-      <PageTitle description={`They receive an email with a link to choose their password. The link works once and expires after ${INVITATION_DAYS} days.`}>
+      <PageTitle
+        description={`They receive an email with a link to choose their password. The link works once and expires after ${INVITATION_DAYS} days.`}
+      >
         Add user
       </PageTitle>
       <Card className="max-w-xl">

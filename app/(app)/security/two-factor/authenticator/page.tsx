@@ -4,8 +4,8 @@ import { requireUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { isMethodAllowed } from "@/lib/mfa/policy";
-import { returnTarget } from "../../_components/return-to";
 import { SecurityTotpEnrolment } from "./enrol-client";
+import { returnTarget } from "../../_components/return-to";
 
 export const metadata: Metadata = { title: "Add authenticator app" };
 export const dynamic = "force-dynamic";

@@ -5,8 +5,8 @@ import { getDb } from "@/lib/db/client";
 import { EMAIL_NOT_ALLOWED } from "@/lib/mfa/email-codes";
 import { hasEmailFactor } from "@/lib/mfa/email-enrolment";
 import { isMethodAllowed } from "@/lib/mfa/policy";
-import { returnTarget } from "../../_components/return-to";
 import { SecurityEmailEnrolment } from "./enrol-client";
+import { returnTarget } from "../../_components/return-to";
 
 export const metadata: Metadata = { title: "Set up email authentication" };
 export const dynamic = "force-dynamic";
