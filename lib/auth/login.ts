@@ -83,7 +83,7 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, input.email));
-  const device = row ? deviceFor(browser.device, row.user.id) : null;
+  const device = row ? deviceFor(browser.device, row.user.id, row.user.sessionVersion) : null;
   const userKey = device ? keys.passwordDevice(device.userId, device.nonce) : keys.passwordAccount(input.email);
   const ipKey = keys.passwordIp(meta.ip);
   for (const [key, limit] of [

@@ -18,7 +18,7 @@ export async function openSession(
 ) {
   const result = await consumeChallenge(db, input.challengeToken, input.meta);
   if (!result) return null;
-  const device = issueDeviceCookie(input.deviceCookie, result.user.id);
+  const device = issueDeviceCookie(input.deviceCookie, result.user.id, result.user.sessionVersion);
   const newBrowser = !device.known;
   // The account's first sign-in ever (sign-up, accepted invitation) is no news to its owner.
   if (newBrowser && !result.firstSignIn) {

@@ -18,11 +18,13 @@ import {
   isLocked,
   keys,
   reserveAttempt,
+  resetAttempts,
 } from "@/lib/attempts";
 import { findChallenge } from "@/lib/auth/challenge";
 import { deviceFor, parseDeviceCookie, signEntry } from "@/lib/auth/device-cookie";
 import { GENERIC_LOGIN_ERROR, passwordStep } from "@/lib/auth/login";
 import { openSession } from "@/lib/auth/open-session";
+import { revokeAccess } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, type organizations, type users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -202,6 +204,23 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     const codes = results.map((r) => (r.status === "rejected" ? (r.reason as AppError).code : "ok"));
     expect(codes.filter((c) => c === "unauthorized")).toHaveLength(PASSWORD_DEVICE_LIMIT.max);
     expect(codes.filter((c) => c === "rate_limited")).toHaveLength(5);
+  });
+
+  it("ending every session of the user (a reset, deactivation) makes their browsers unknown again, until they sign in anew", async () => {
+    const db = await getDb();
+    const { org } = await orgWithAdmin();
+    const user = await createUser(org.id);
+    const { deviceCookie } = await fullLogin(user);
+    await revokeAccess(db, user.id); // what a password reset, an admin reset or a deactivation does
+    expect(deviceFor(deviceCookie, user.id, user.sessionVersion + 1)).toBeNull();
+    // So an attacker-made account lock now holds that browser too, as any other.
+    await attack(user, PASSWORD_ACCOUNT_LIMIT.max);
+    await expectLocked(user, deviceCookie);
+    await resetAttempts(db, keys.passwordAccount(user.email));
+    // Signing in again (all factors) makes it a known browser of the new epoch, with a new nonce.
+    const again = await fullLogin(user, deviceCookie);
+    expect(again.newBrowser).toBe(true);
+    expect(deviceFor(again.deviceCookie, user.id, user.sessionVersion + 1)).not.toBeNull();
   });
 
   it("the per-address limit still applies to a known browser", async () => {
