@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
+import { NewPasswordFields } from "@/components/new-password-fields";
 import type { ActionState } from "@/lib/action";
 import { requestSignupAction } from "./actions";
 
@@ -33,15 +34,7 @@ export function SignupForm({ linkHours }: { linkHours: number }) {
         <Field label="Organisation name" name="organization" autoComplete="organization" required state={state} />
         <Field label="Your name" name="name" autoComplete="name" required state={state} />
         <Field label="Work email" name="email" type="email" autoComplete="email" required state={state} />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          state={state}
-          hint="At least 8 characters. A long passphrase is best."
-        />
+        <NewPasswordFields state={state} confirm={false} />
         <SubmitButton className="w-full" pendingText="Sending…">
           Create organisation
         </SubmitButton>

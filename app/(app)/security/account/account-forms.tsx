@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
+import { NewPasswordFields } from "@/components/new-password-fields";
 import type { ActionState } from "@/lib/action";
 import { changePasswordAction, updateNameAction } from "./actions";
 
@@ -21,16 +22,7 @@ export function PasswordForm() {
     <form action={action} className="space-y-4" noValidate aria-label="Change password">
       <FormMessage state={state} />
       <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required state={state} />
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        state={state}
-        hint="8 to 128 characters, not your email address and not a common password. A long passphrase is best."
-      />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required state={state} />
+      <NewPasswordFields state={state} label="New password" name="newPassword" />
       <SubmitButton pendingText="Changing…">Change password</SubmitButton>
     </form>
   );

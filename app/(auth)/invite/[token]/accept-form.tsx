@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/components/form";
+import { FormMessage, SubmitButton } from "@/components/form";
+import { NewPasswordFields } from "@/components/new-password-fields";
 import type { ActionState } from "@/lib/action";
 import { acceptInvitationAction } from "./actions";
 
@@ -12,16 +13,7 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account this password belongs to. */}
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        state={state}
-        hint="8 to 128 characters, not your email address and not a common password. A long passphrase is best."
-      />
-      <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required state={state} />
+      <NewPasswordFields state={state} />
       <SubmitButton className="w-full" pendingText="Saving…">
         Set password
       </SubmitButton>

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import { CodeField } from "@/components/code-field";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
+import { NewPasswordFields } from "@/components/new-password-fields";
 import type { ActionState } from "@/lib/action";
 import { resetPasswordAction, verifyResetRecoveryAction, verifyResetTotpAction } from "./actions";
 
@@ -80,17 +81,7 @@ export function NewPasswordForm({ token, email }: { token: string; email: string
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account this password belongs to. */}
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
-      <Field
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        state={state}
-        hint="8 to 128 characters, not your email address and not a common password. A long passphrase is best."
-        autoFocus
-      />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required state={state} />
+      <NewPasswordFields state={state} label="New password" autoFocus />
       <SubmitButton className="w-full" pendingText="Saving…">
         Set new password
       </SubmitButton>
