@@ -46,28 +46,41 @@ export type AuditEventName =
   | "password.reset.requested"
   | "password.reset.verified"
   | "password.reset.completed"
-  | "admin.password.reset.sent";
+  | "admin.password.reset.sent"
+  | "admin.incident.signed_out_everyone"
+  | "admin.incident.mfa_reset_everyone"
+  | "admin.digest.updated"
+  | "user.alerts.updated"
+  | "notification.sent";
 
-export async function audit(
-  db: Executor,
-  entry: {
-    orgId: string | null;
-    event: AuditEventName;
-    actorUserId?: string | null;
-    actorType?: "user" | "operator" | "system";
-    targetUserId?: string | null;
-    detail?: Record<string, unknown>;
-    meta?: RequestMeta;
-  },
-) {
-  await db.insert(auditEvents).values({
-    orgId: entry.orgId,
-    event: entry.event,
-    actorUserId: entry.actorUserId ?? null,
-    actorType: entry.actorType ?? "user",
-    targetUserId: entry.targetUserId ?? null,
-    detail: entry.detail ?? {},
-    ip: entry.meta?.ip ?? null,
-    userAgent: entry.meta?.userAgent ?? null,
-  });
+type AuditEntry = {
+  orgId: string | null;
+  event: AuditEventName;
+  actorUserId?: string | null;
+  actorType?: "user" | "operator" | "system";
+  targetUserId?: string | null;
+  detail?: Record<string, unknown>;
+  meta?: RequestMeta;
+};
+
+export async function audit(db: Executor, entry: AuditEntry): Promise<void> {
+  await auditWithId(db, entry);
+}
+
+/** The same, returning the new row's id (a stable reference for what the event caused, e.g. alert emails). */
+export async function auditWithId(db: Executor, entry: AuditEntry): Promise<number> {
+  const [row] = await db
+    .insert(auditEvents)
+    .values({
+      orgId: entry.orgId,
+      event: entry.event,
+      actorUserId: entry.actorUserId ?? null,
+      actorType: entry.actorType ?? "user",
+      targetUserId: entry.targetUserId ?? null,
+      detail: entry.detail ?? {},
+      ip: entry.meta?.ip ?? null,
+      userAgent: entry.meta?.userAgent ?? null,
+    })
+    .returning({ id: auditEvents.id });
+  return row!.id;
 }

@@ -42,7 +42,7 @@ export type NextStep = "done" | "mfa" | "enrol";
 
 export async function nextLoginStep(
   db: Db,
-  user: { id: string; mfaEnforced: boolean },
+  user: { id: string; mfaEnforced: boolean; mfaResetAt?: Date | null },
   org: Parameters<typeof mfaRequirement>[0],
 ): Promise<NextStep> {
   const factors = await usableFactors(db, user.id, org);

@@ -22,6 +22,10 @@ export const organizations = pgTable("organizations", {
   tempCodesEnabled: boolean("temp_codes_enabled").notNull().default(true),
   /** The longest validity (1 to 24 hours) an admin may choose for a temporary access code. */
   tempCodeMaxHours: integer("temp_code_max_hours").notNull().default(24),
+  /** IANA time zone of the organisation (weekly digest on Monday morning there); validated with Intl. */
+  timeZone: text("time_zone").notNull().default("UTC"),
+  /** Admins asked for the weekly compliance digest even though 2FA is not required for everyone. */
+  weeklyDigest: boolean("weekly_digest").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -47,6 +51,11 @@ export const users = pgTable(
     role: text("role", { enum: roles }).notNull().default("agent"),
     /** An admin required 2FA for this member specifically. */
     mfaEnforced: boolean("mfa_enforced").notNull().default(false),
+    /**
+     * "Require everyone to set up 2FA again" removed this member's factors at this instant: 2FA is
+     * required for them with no grace period until they confirm a new factor (cleared then).
+     */
+    mfaResetAt: ts("mfa_reset_at"),
     /** Bumped to end every session of the user (JWTs carry it; a mismatch is refused). */
     sessionVersion: integer("session_version").notNull().default(1),
     deactivatedAt: ts("deactivated_at"),

@@ -7,6 +7,7 @@ export type MfaActor = {
   email: string;
   name: string;
   mfaEnforced: boolean;
+  mfaResetAt?: Date | null;
   org: PolicyOrg & { name: string };
   /** The session making the change (kept when other sessions are ended). */
   sessionId?: string;

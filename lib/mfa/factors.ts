@@ -2,7 +2,7 @@
 import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import { audit } from "@/lib/audit";
 import type { Executor } from "@/lib/db/client";
-import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
+import { mfaFactors, recoveryCodes, users } from "@/lib/db/schema";
 import type { RequestMeta } from "@/lib/request-context";
 import { allowedMethods, type PolicyOrg } from "./policy";
 import { replaceRecoveryCodes } from "./recovery";
@@ -50,6 +50,11 @@ export async function onFactorConfirmed(
     .from(mfaFactors)
     .where(and(eq(mfaFactors.userId, actor.id), isNotNull(mfaFactors.confirmedAt)));
   const first = confirmed.length === 1;
+  // Enrolled again after "Require everyone to set up 2FA again": the no-grace requirement is met.
+  await tx
+    .update(users)
+    .set({ mfaResetAt: null })
+    .where(and(eq(users.id, actor.id), isNotNull(users.mfaResetAt)));
   const recoveryCodes = first ? await replaceRecoveryCodes(tx, actor.id) : null;
   await audit(tx, {
     orgId: actor.orgId,

@@ -25,7 +25,15 @@ import { mfaRequirement } from "./policy";
 
 export function challengeActor(challenge: LiveChallenge): MfaActor {
   const { user, org } = challenge;
-  return { id: user.id, orgId: user.orgId, email: user.email, name: user.name, mfaEnforced: user.mfaEnforced, org };
+  return {
+    id: user.id,
+    orgId: user.orgId,
+    email: user.email,
+    name: user.name,
+    mfaEnforced: user.mfaEnforced,
+    mfaResetAt: user.mfaResetAt,
+    org,
+  };
 }
 
 /** Whether this login must (or may) enrol now, and whether skipping is still possible. */

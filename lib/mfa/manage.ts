@@ -6,7 +6,8 @@
  */
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
-import { audit } from "@/lib/audit";
+import { alertAdmins } from "@/lib/alerts/admin-alerts";
+import { audit, auditWithId } from "@/lib/audit";
 import { revokeAccess } from "@/lib/auth/sessions";
 import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
@@ -41,6 +42,11 @@ async function ownFactor(db: Executor, actor: MfaActor, factorId: string) {
     );
   if (!factor) throw notFound("That authenticator");
   return factor;
+}
+
+/** Issue #17: the organisation's admins are told when a member ends up without 2FA. */
+async function alertMfaOff(db: Db, actor: MfaActor, ref: number, how: string, meta?: RequestMeta) {
+  await alertAdmins(db, { kind: "mfa-off", orgId: actor.orgId, member: actor, ref, detail: { how, ip: meta?.ip } });
 }
 
 async function endOtherAccess(tx: Executor, actor: MfaActor) {
@@ -81,7 +87,7 @@ export async function removeFactor(db: Db, actor: MfaActor, input: z.infer<typeo
     // The last factor gone means 2FA is off: recovery codes go with it.
     if (!anyLeft) await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, actor.id));
     await endOtherAccess(tx, actor);
-    await audit(tx, {
+    const ref = await auditWithId(tx, {
       orgId: actor.orgId,
       event: anyLeft ? "mfa.factor.removed" : "mfa.disabled",
       actorUserId: actor.id,
@@ -89,22 +95,24 @@ export async function removeFactor(db: Db, actor: MfaActor, input: z.infer<typeo
       detail: { type: factor.type, name: factor.name },
       meta,
     });
-    return { factorName: factor.name, mfaOff: !anyLeft };
+    return { factorName: factor.name, mfaOff: !anyLeft, ref };
   });
   await notifyUser(actor, result.mfaOff ? "mfa-disabled" : "factor-removed", { factorName: result.factorName });
-  return result;
+  if (result.mfaOff) await alertMfaOff(db, actor, result.ref, "last-factor-removed", meta);
+  return { factorName: result.factorName, mfaOff: result.mfaOff };
 }
 
 export async function disableMfa(db: Db, actor: MfaActor, input: z.infer<typeof passwordOnlySchema>, meta?: RequestMeta) {
   await confirmPassword(db, actor, input.password);
   if (mfaRequirement(actor.org, actor).required) throw new AppError("forbidden", REQUIRED_BY_ADMIN_MESSAGE);
-  await db.transaction(async (tx) => {
+  const ref = await db.transaction(async (tx) => {
     await tx.delete(mfaFactors).where(eq(mfaFactors.userId, actor.id));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, actor.id));
     await endOtherAccess(tx, actor);
-    await audit(tx, { orgId: actor.orgId, event: "mfa.disabled", actorUserId: actor.id, targetUserId: actor.id, meta });
+    return auditWithId(tx, { orgId: actor.orgId, event: "mfa.disabled", actorUserId: actor.id, targetUserId: actor.id, meta });
   });
   await notifyUser(actor, "mfa-disabled");
+  await alertMfaOff(db, actor, ref, "turned-off", meta);
 }
 
 export async function regenerateRecoveryCodes(db: Db, actor: MfaActor, input: z.infer<typeof passwordOnlySchema>, meta?: RequestMeta) {

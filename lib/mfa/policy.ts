@@ -1,13 +1,15 @@
 /**
  * "Is 2FA required for this user, and may they skip it now?" — computed here and nowhere else.
- * Required when an admin enforced it on the member, or the organisation requires it for everyone.
+ * Required when an admin enforced it on the member (or reset everyone's 2FA: no grace for them until they
+ * enrol again), or the organisation requires it for everyone.
  * Skipping is possible only for an organisation-wide requirement, before the grace period ends.
  */
 import type { FactorType } from "@/lib/db/schema";
 import { DEFAULT_LOCALE } from "@/lib/locale";
 
 export type PolicyOrg = { require2fa: boolean; graceUntil: Date | null; allowTotp: boolean; allowEmail: boolean };
-export type PolicyUser = { mfaEnforced: boolean };
+/** `mfaResetAt`: "Require everyone to set up 2FA again" removed their factors; required, no grace, until they enrol. */
+export type PolicyUser = { mfaEnforced: boolean; mfaResetAt?: Date | null };
 
 export type MfaRequirement = {
   required: boolean;
@@ -17,7 +19,7 @@ export type MfaRequirement = {
 };
 
 export function mfaRequirement(org: PolicyOrg, user: PolicyUser, now = new Date()): MfaRequirement {
-  if (user.mfaEnforced) return { required: true, canSkip: false, graceUntil: null };
+  if (user.mfaEnforced || user.mfaResetAt) return { required: true, canSkip: false, graceUntil: null };
   if (!org.require2fa) return { required: false, canSkip: false, graceUntil: null };
   const inGrace = !!org.graceUntil && now.getTime() < org.graceUntil.getTime();
   return { required: true, canSkip: inGrace, graceUntil: inGrace ? org.graceUntil : null };

@@ -22,6 +22,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { wipeMfa } from "@/lib/admin/remove-mfa";
+import { alertAdmins } from "@/lib/alerts/admin-alerts";
 import { audit } from "@/lib/audit";
 import type { LiveChallenge } from "@/lib/auth/challenge";
 import type { Db } from "@/lib/db/client";
@@ -64,6 +65,13 @@ export async function verifyTempCodeLogin(db: Db, challenge: LiveChallenge, inpu
   if (done) {
     const factorsRemoved = done.factorsRemoved === true;
     await notifyUser({ ...user, org }, "temp-code-used", { factorsRemoved, at: new Date(), ip: meta.ip, userAgent: meta.userAgent });
+    await alertAdmins(db, {
+      kind: "temp-code-used",
+      orgId: user.orgId,
+      member: user,
+      ref: String(done.codeId),
+      detail: { factorsRemoved, ip: meta.ip },
+    });
     return { method: "temp_code" as const, factorsRemoved };
   }
   const [known] = await db

@@ -13,10 +13,13 @@
  * budget; an attacker learns "already used" only by typing a code that was valid moments ago, which
  * signs nobody in. A replay that lands on the locking reservation keeps the lock.
  */
+import { randomUUID } from "node:crypto";
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import { alertAdmins } from "@/lib/alerts/admin-alerts";
+import { RECOVERY_ALERT_REMAINING } from "@/lib/alerts/kinds";
 import { MFA_LIMIT, keys, minutesText, releaseAttempt, reserveAttempt, resetAttempts } from "@/lib/attempts";
-import { audit } from "@/lib/audit";
+import { audit, auditWithId } from "@/lib/audit";
 import { completeChallenge, type LiveChallenge } from "@/lib/auth/challenge";
 import { decrypt } from "@/lib/crypto";
 import type { Db, Executor } from "@/lib/db/client";
@@ -91,7 +94,7 @@ async function succeed(tx: Executor, challenge: LiveChallenge, method: Method, d
 export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject, method: Method, attempt: number, meta: RequestMeta) {
   const { user } = challenge;
   const locked = attempt >= MFA_LIMIT.max;
-  await audit(db, {
+  const ref = await auditWithId(db, {
     orgId: user.orgId,
     event: locked ? "mfa.locked" : "mfa.challenge.failure",
     actorUserId: user.id,
@@ -99,7 +102,10 @@ export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject
     detail: { method, attempt, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
     meta,
   });
-  if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked", { purpose: challenge.purpose });
+  if (!locked) return;
+  await notifyUser({ ...user, org: challenge.org }, "mfa-locked", { purpose: challenge.purpose });
+  // Admins hear about it too (issue #17): one call, easy to move with the lockout itself.
+  await alertAdmins(db, { kind: "mfa-locked", orgId: user.orgId, member: user, ref, detail: { ip: meta.ip } });
 }
 
 /**
@@ -225,6 +231,15 @@ export async function checkRecoveryCode(db: Db, challenge: FactorSubject, code: 
   if (done) {
     const remaining = Number(done.remaining);
     await notifyUser({ ...user, org: challenge.org }, "recovery-used", { remaining, ...purpose });
+    if (remaining === RECOVERY_ALERT_REMAINING) {
+      await alertAdmins(db, {
+        kind: "recovery-low",
+        orgId: user.orgId,
+        member: user,
+        ref: randomUUID(),
+        detail: { remaining, ip: meta.ip },
+      });
+    }
     return { remaining, low: remaining <= RECOVERY_LOW_WATERMARK };
   }
   return failSecondFactor(db, challenge, "recovery", attempt, meta, WRONG_RECOVERY);
