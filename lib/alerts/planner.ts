@@ -12,7 +12,7 @@
  *
  * Who is no longer concerned when the job runs (enrolled, switched the alert off) is skipped then.
  */
-import { eq, or } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { organizations } from "@/lib/db/schema";
 import { enqueueJobs, type NewJob } from "@/lib/jobs/queue";
@@ -74,11 +74,16 @@ async function planDigest(db: Db, org: Org, now: Date): Promise<NewJob[]> {
 }
 
 /** Enqueues everything due at `now` for every organisation that may need something; returns how many jobs were new. */
-export async function planScheduledJobs(db: Db, now: Date) {
+export async function planScheduledJobs(db: Db, now: Date, orgIds?: string[]) {
   const orgs = await db
     .select()
     .from(organizations)
-    .where(or(eq(organizations.weeklyDigest, true), eq(organizations.require2fa, true)));
+    .where(
+      and(
+        or(eq(organizations.weeklyDigest, true), eq(organizations.require2fa, true)),
+        orgIds ? inArray(organizations.id, orgIds) : undefined,
+      ),
+    );
   let added = 0;
   for (const org of orgs) {
     const rows = [...(await planReminders(db, org, now)), ...(await planGraceEnded(db, org, now)), ...(await planDigest(db, org, now))];

@@ -36,7 +36,10 @@ export async function enqueueJobs(db: Executor, rows: NewJob[]): Promise<number>
 }
 
 /** Takes up to `limit` due jobs for `workerId` (skipping rows another runner holds) under a lease. */
-export async function claimDueJobs(db: Executor, options: { now: Date; workerId: string; limit?: number }): Promise<Job[]> {
+export async function claimDueJobs(
+  db: Executor,
+  options: { now: Date; workerId: string; limit?: number; orgIds?: string[] },
+): Promise<Job[]> {
   const { now, workerId } = options;
   const leaseUntil = new Date(now.getTime() + LEASE_SECONDS * 1000);
   const due = db
@@ -48,6 +51,7 @@ export async function claimDueJobs(db: Executor, options: { now: Date; workerId:
         sql`${jobs.runAt} <= ${now}`,
         sql`(${jobs.lockedUntil} IS NULL OR ${jobs.lockedUntil} <= ${now})`,
         sql`${jobs.attempts} < ${MAX_ATTEMPTS}`,
+        options.orgIds ? inArray(jobs.orgId, options.orgIds) : undefined,
       ),
     )
     .orderBy(jobs.runAt, jobs.id)

@@ -12,7 +12,8 @@ import type { Db } from "@/lib/db/client";
 import { claimDueJobs, failJob, finishJob, type Job, type JobKind } from "./queue";
 
 export type JobHandler = (db: Db, job: Job, now: Date) => Promise<"sent" | "skipped">;
-export type JobWiring = { handlers: Record<JobKind, JobHandler>; plan: (db: Db, now: Date) => Promise<unknown> };
+/** `orgIds`: only these organisations (tests that share a database with others); unset: all. */
+export type JobWiring = { handlers: Record<JobKind, JobHandler>; plan: (db: Db, now: Date, orgIds?: string[]) => Promise<unknown> };
 export type PassResult = { sent: number; skipped: number; failed: number };
 
 /** The kind of failure only (an error message may quote what it was given). */
@@ -25,14 +26,14 @@ function errorKind(error: unknown) {
 export async function runJobsOnce(
   db: Db,
   wiring: JobWiring,
-  options: { now: Date; workerId?: string; plan?: boolean },
+  options: { now: Date; workerId?: string; plan?: boolean; orgIds?: string[] },
 ): Promise<PassResult> {
   const { now } = options;
   const workerId = options.workerId ?? `worker-${randomUUID()}`;
-  if (options.plan !== false) await wiring.plan(db, now);
+  if (options.plan !== false) await wiring.plan(db, now, options.orgIds);
   const result: PassResult = { sent: 0, skipped: 0, failed: 0 };
   for (;;) {
-    const batch = await claimDueJobs(db, { now, workerId, limit: 20 });
+    const batch = await claimDueJobs(db, { now, workerId, limit: 20, orgIds: options.orgIds });
     if (batch.length === 0) return result;
     for (const job of batch) {
       try {

@@ -29,12 +29,12 @@ describe("admin alerts", () => {
     const db = await getDb();
     const w = await alertWorld({}, ["mfa-locked"]);
     await recordSecondFactorFailure(db, { user: w.agent, org: w.org }, "totp", MFA_LIMIT.max - 1, meta);
-    await runJobs();
+    await runJobs([w.org.id]);
     expect(await mails(w.admin.email, ALERT)).toHaveLength(0); // not locked yet
     await recordSecondFactorFailure(db, { user: w.agent, org: w.org }, "totp", MFA_LIMIT.max, meta);
     expect(await mails(w.admin.email, ALERT)).toHaveLength(0); // queued, not sent until the runner passes
-    expect(await runJobs()).toMatchObject({ sent: 1 });
-    await runJobs();
+    expect(await runJobs([w.org.id])).toMatchObject({ sent: 1 });
+    await runJobs([w.org.id]);
     const got = await mails(w.admin.email, ALERT);
     expect(got).toHaveLength(1);
     expect(got[0]!.subject).toContain("Agent Alice was locked out");
@@ -56,11 +56,11 @@ describe("admin alerts", () => {
     const [first] = await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.agent.id));
     await db.insert(mfaFactors).values({ userId: w.agent.id, orgId: w.org.id, type: "email", name: "Email", confirmedAt: new Date() });
     await removeFactor(db, actor, { factorId: first!.id, password: PASSWORD }, meta);
-    await runJobs();
+    await runJobs([w.org.id]);
     expect(await mails(w.admin.email, ALERT)).toHaveLength(0);
     const [last] = await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.agent.id));
     await removeFactor(db, actor, { factorId: last!.id, password: PASSWORD }, meta);
-    await runJobs();
+    await runJobs([w.org.id]);
     const removed = await mails(w.admin.email, ALERT);
     expect(removed).toHaveLength(1);
     expect(removed[0]!.text).toContain("removed their last second factor");
@@ -68,7 +68,7 @@ describe("admin alerts", () => {
 
     // An admin turning their own 2FA off: the other admin hears about it, they do not.
     await disableMfa(db, { ...w.admin2, org: w.org }, { password: PASSWORD }, meta);
-    await runJobs();
+    await runJobs([w.org.id]);
     expect(await mails(w.admin.email, "Second Admin turned off two-factor")).toHaveLength(1);
     expect(await mails(w.admin2.email, ALERT)).toHaveLength(1);
   });
@@ -79,8 +79,8 @@ describe("admin alerts", () => {
     const { code } = await issueTempCode(db, { id: w.admin.id, orgId: w.org.id }, issueInput(w.agent.id), meta);
     const { challenge } = await pendingLogin(w.agent.email);
     await verifyTempCodeLogin(db, challenge, tempCodeLoginSchema.parse({ code }), meta);
-    await runJobs();
-    await runJobs();
+    await runJobs([w.org.id]);
+    await runJobs([w.org.id]);
     const got = await mails(w.admin.email, "temporary access code");
     expect(got.filter((m) => m.subject.includes(ALERT))).toHaveLength(1);
     for (const m of got) expect(m.text).not.toContain(code);
@@ -95,11 +95,11 @@ describe("admin alerts", () => {
     const finish = async () => {};
     // 10 → 3 left: no alert.
     for (const c of codes.slice(0, 7)) await checkRecoveryCode(db, subject, c, meta, finish);
-    await runJobs();
+    await runJobs([w.org.id]);
     expect(await mails(w.admin.email, ALERT)).toHaveLength(0);
     await checkRecoveryCode(db, subject, codes[7]!, meta, finish); // 2 left
     await checkRecoveryCode(db, subject, codes[8]!, meta, finish); // 1 left
-    await runJobs();
+    await runJobs([w.org.id]);
     const got = await mails(w.admin.email, ALERT);
     expect(got).toHaveLength(1);
     expect(got[0]!.subject).toContain("has 2 recovery codes left");
@@ -124,7 +124,7 @@ describe("admin alerts", () => {
     };
     await updateAlertPrefs(db, actor, all, meta);
     expect((await getAlertPrefs(db, actor))["mfa-locked"]).toBe(false);
-    await runJobs();
+    await runJobs([w.org.id]);
     expect(await mails(w.admin.email, ALERT)).toHaveLength(0);
     expect(await mails(w.admin2.email, ALERT)).toHaveLength(1);
     expect((await jobsOf(w.org.id)).map((j) => j.outcome).sort()).toEqual(["sent", "skipped"]);

@@ -23,8 +23,9 @@ export async function alertWorld(orgValues: Partial<typeof organizations.$inferI
 }
 
 /** One pass of the job runner with the test's clock. */
-export async function runJobs(now = new Date(), db?: Db, workerId?: string) {
-  return runJobsOnce(db ?? (await getDb()), jobWiring, { now, workerId });
+/** One pass of the job runner with the test's clock, for `orgIds` only (other test files share a PostgreSQL database). */
+export async function runJobs(orgIds: string[], now = new Date(), db?: Db, workerId?: string) {
+  return runJobsOnce(db ?? (await getDb()), jobWiring, { now, workerId, orgIds });
 }
 
 export async function mails(email: string, subject?: string) {
