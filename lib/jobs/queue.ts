@@ -11,7 +11,7 @@
  *
  * Every time is an argument (`now`): tests drive the clock; the app passes `new Date()`.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 
@@ -47,10 +47,10 @@ export async function claimDueJobs(
     .from(jobs)
     .where(
       and(
-        sql`${jobs.doneAt} IS NULL`,
-        sql`${jobs.runAt} <= ${now}`,
-        sql`(${jobs.lockedUntil} IS NULL OR ${jobs.lockedUntil} <= ${now})`,
-        sql`${jobs.attempts} < ${MAX_ATTEMPTS}`,
+        isNull(jobs.doneAt),
+        lte(jobs.runAt, now),
+        or(isNull(jobs.lockedUntil), lte(jobs.lockedUntil, now)),
+        lt(jobs.attempts, MAX_ATTEMPTS),
         options.orgIds ? inArray(jobs.orgId, options.orgIds) : undefined,
       ),
     )
@@ -69,7 +69,7 @@ export async function finishJob(db: Executor, job: Pick<Job, "id">, workerId: st
   const rows = await db
     .update(jobs)
     .set({ doneAt: now, outcome, lockedUntil: null })
-    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), sql`${jobs.doneAt} IS NULL`))
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), isNull(jobs.doneAt)))
     .returning({ id: jobs.id });
   return rows.length === 1;
 }
