@@ -56,6 +56,19 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Background jobs (lib/jobs, lib/alerts): admin alerts, grace reminders, weekly digests. One runner per
+// process; several instances share the work through the jobs table. Not under `next build` (no server.ts).
+// JOB_RUNNER=off leaves this instance out (another one must run it); JOB_INTERVAL_SECONDS sets the pace (30).
+let jobRunner: { stop: () => void } | undefined;
+if (process.env.JOB_RUNNER !== "off") {
+  const [{ startJobRunner }, { jobWiring }, { getDb }] = await Promise.all([
+    import("./lib/jobs/runner"),
+    import("./lib/alerts/wiring"),
+    import("./lib/db/client"),
+  ]);
+  jobRunner = startJobRunner(getDb, jobWiring, { intervalMs: Number(process.env.JOB_INTERVAL_SECONDS ?? 30) * 1000 });
+}
+
 server.on("error", (err) => {
   console.error("Failed to start server", err);
   process.exit(1);
@@ -70,6 +83,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
+    jobRunner?.stop();
     const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
     setTimeout(exit, 10_000).unref();
     if (dev) {

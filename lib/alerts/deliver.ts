@@ -6,7 +6,6 @@
  * A job that no longer applies ends as "skipped"; a sending failure is retried by the runner.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { configuredBaseUrl } from "@/lib/app-url";
 import { audit } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
 import { organizations, users } from "@/lib/db/schema";
@@ -20,7 +19,8 @@ import { ALERT_KINDS, type AlertKind } from "./kinds";
 import { graceEndedEmail, incidentEmail, memberAlertEmail, reminderEmail, type AlertDetail } from "./messages";
 import { membersWithout2fa, stillWantsAlert } from "./recipients";
 
-const base = () => configuredBaseUrl() ?? "http://localhost:3000";
+/** Links in emails: NEXTAUTH_URL (required in production); never a request's Host (there is no request here). */
+const base = () => (process.env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 
 async function recipientOf(db: Db, job: Job) {
   const recipientId = String(job.payload.recipientId ?? "");
