@@ -4,6 +4,7 @@ export const SECURITY_PAGES = [
   { href: "/security/two-factor", label: "Two-factor" },
   { href: "/security/sessions", label: "Sessions and browsers" },
   { href: "/security/login-history", label: "Login history" },
+  { href: "/security/notifications", label: "Notifications" },
 ] as const;
 
 /**
