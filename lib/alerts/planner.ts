@@ -10,12 +10,13 @@
  * - the weekly digest to admins: Mondays from DIGEST_HOUR in the organisation's time zone, keyed by that
  *   local date, when 2FA is required for everyone or the digest is switched on.
  *
- * Who is no longer concerned when the job runs (enrolled, switched the alert off) is skipped then.
+ * Who is no longer concerned when the job runs (enrolled, switched the alert off) is skipped then. Jobs
+ * done more than 90 days ago are forgotten here too (their keys can no longer come back).
  */
 import { and, eq, inArray, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { organizations } from "@/lib/db/schema";
-import { enqueueJobs, type NewJob } from "@/lib/jobs/queue";
+import { enqueueJobs, pruneDoneJobs, type NewJob } from "@/lib/jobs/queue";
 import { graceDaysLeft } from "@/lib/mfa/policy";
 import { alertRecipients, membersWithout2fa } from "./recipients";
 import { isDigestTime, localTime } from "./time-zone";
@@ -84,6 +85,7 @@ export async function planScheduledJobs(db: Db, now: Date, orgIds?: string[]) {
         orgIds ? inArray(organizations.id, orgIds) : undefined,
       ),
     );
+  await pruneDoneJobs(db, now, { orgIds });
   let added = 0;
   for (const org of orgs) {
     const rows = [...(await planReminders(db, org, now)), ...(await planGraceEnded(db, org, now)), ...(await planDigest(db, org, now))];

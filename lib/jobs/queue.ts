@@ -74,6 +74,19 @@ export async function finishJob(db: Executor, job: Pick<Job, "id">, workerId: st
   return rows.length === 1;
 }
 
+/**
+ * Forgets jobs done more than `days` ago. Safe for dedupe: every key names a past event, grace end or
+ * week, which the planner never enqueues again once it is that old.
+ */
+export async function pruneDoneJobs(db: Executor, now: Date, options: { days?: number; orgIds?: string[] } = {}) {
+  const before = new Date(now.getTime() - (options.days ?? 90) * 24 * 3600 * 1000);
+  const gone = await db
+    .delete(jobs)
+    .where(and(lt(jobs.doneAt, before), options.orgIds ? inArray(jobs.orgId, options.orgIds) : undefined))
+    .returning({ id: jobs.id });
+  return gone.length;
+}
+
 /** A failed try: retried after 1, 4, 9, 16 minutes; the last try ends the job as failed. */
 export async function failJob(db: Executor, job: Pick<Job, "id" | "attempts">, workerId: string, errorKind: string, now: Date) {
   const last = job.attempts >= MAX_ATTEMPTS;

@@ -7,6 +7,10 @@ export const sampleKinds = [
   "signup-link",
   "signup-existing",
   "invitation-elsewhere",
+  "admin-alert",
+  "grace-reminder",
+  "weekly-digest",
+  "incident-notice",
 ] as const;
 export type SampleKind = (typeof sampleKinds)[number];
 export const sampleLabels: Record<SampleKind, string> = {
@@ -17,4 +21,8 @@ export const sampleLabels: Record<SampleKind, string> = {
   "signup-link": "Sign-up link",
   "signup-existing": "Sign-up with an existing address",
   "invitation-elsewhere": "Invitation for an address in another organisation",
+  "admin-alert": "Admin alert (member locked out)",
+  "grace-reminder": "2FA set-up reminder",
+  "weekly-digest": "Weekly 2FA digest",
+  "incident-notice": "Incident response notice",
 };

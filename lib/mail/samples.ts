@@ -4,6 +4,8 @@
  */
 import { randomInt } from "node:crypto";
 import { z } from "zod";
+import { digestEmail } from "@/lib/alerts/digest";
+import { incidentEmail, memberAlertEmail, reminderEmail } from "@/lib/alerts/messages";
 import { devMailboxEnabled } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { email } from "@/lib/validation";
@@ -54,6 +56,39 @@ export function sampleEmail(kind: SampleKind): Email {
       return signupExistingAccountEmail({ orgName: ORG, userName: USER, loginUrl: `${base}/login` });
     case "invitation-elsewhere":
       return invitationElsewhereEmail({ orgName: ORG, inviterName: "Ada Admin", userName: USER, loginUrl: `${base}/login` });
+    case "admin-alert":
+      return memberAlertEmail(
+        "mfa-locked",
+        { orgName: ORG, userName: "Ada Admin" },
+        {
+          member: { id: "00000000-0000-4000-8000-000000000000", name: USER, email: "sam@example.test" },
+          at: new Date(),
+          ip: "203.0.113.7",
+        },
+        base,
+      );
+    case "grace-reminder":
+      return reminderEmail(
+        { orgName: ORG, userName: USER },
+        { daysLeft: 7, lastDay: new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10) },
+        base,
+      );
+    case "weekly-digest":
+      return digestEmail(
+        { orgName: ORG, userName: "Ada Admin" },
+        {
+          members: 6,
+          with2fa: 4,
+          byMethod: { totp: 3, email: 1 },
+          notEnrolled: [{ name: USER, email: "sam@example.test", deadline: "by 2026-12-01" }],
+          lockouts: [{ name: "Lee Locked", count: 1 }],
+          resets: 1,
+        },
+        { from: "2026-11-16", to: "2026-11-23" },
+        base,
+      );
+    case "incident-notice":
+      return incidentEmail({ orgName: ORG, userName: USER }, { action: "signed-out", reason: "A laptop was stolen" }, base);
   }
 }
 

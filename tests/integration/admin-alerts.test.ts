@@ -132,3 +132,23 @@ describe("admin alerts", () => {
     expect((await rejection(updateAlertPrefs(db, { id: w.agent.id, orgId: w.org.id }, all))).code).toBe("forbidden");
   });
 });
+
+describe("delivery failures", () => {
+  it("a mail server that is down: the job is kept and retried later, then sent once; nothing is lost", async () => {
+    const db = await getDb();
+    const w = await alertWorld({}, ["mfa-locked"]);
+    await recordSecondFactorFailure(db, { user: w.agent, org: w.org }, "totp", MFA_LIMIT.max, meta);
+    vi.stubEnv("SMTP_URL", "smtp://127.0.0.1:9"); // nothing listens there
+    const now = new Date();
+    expect(await runJobs([w.org.id], now)).toMatchObject({ sent: 0, failed: 1 });
+    const [job] = await jobsOf(w.org.id);
+    expect(job).toMatchObject({ attempts: 1, doneAt: null, outcome: null });
+    expect(job!.lastError).toMatch(/MailDeliveryError/);
+    expect(job!.runAt.getTime()).toBeGreaterThan(now.getTime());
+    vi.stubEnv("SMTP_URL", "");
+    expect(await runJobs([w.org.id], now)).toMatchObject({ sent: 0, failed: 0 }); // not due yet
+    expect(await runJobs([w.org.id], new Date(now.getTime() + 61_000))).toMatchObject({ sent: 1 });
+    expect(await mails(w.admin.email, ALERT)).toHaveLength(1);
+    expect((await jobsOf(w.org.id))[0]).toMatchObject({ attempts: 2, outcome: "sent" });
+  });
+});
