@@ -38,6 +38,7 @@ test("signed in as an agent: home and every Security page", async ({ page, login
 });
 
 test("signed in as an admin: the organisation pages, the audit log, a member, the Deactivate dialog", async ({ page, loginPage }) => {
+  test.setTimeout(120_000); // the policy page also holds the digest settings and the danger zone: a longer scan
   await loginPage.login(DEMO.admin, DEMO_PASSWORD);
   await check(page, "/admin", "Organisation");
   await check(page, "/admin/settings", "Two-factor authentication policy");

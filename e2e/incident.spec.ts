@@ -4,6 +4,7 @@
  * alert switches live in Security › Notifications. Two browser contexts (admin and agent).
  */
 import { expect, latestMail, signUpFreshAdmin, test, uniqueEmail } from "./fixtures";
+import { expectAccessible } from "./helpers/axe";
 
 const SHOTS = "e2e/screenshots";
 
@@ -80,4 +81,5 @@ test("Sign out everyone: the agent's open browser is signed out, the admin stays
   await expect(page.getByTestId("alert-weekly-digest")).not.toBeChecked();
   await expect(page.getByTestId("alert-mfa-locked")).toBeChecked();
   await page.screenshot({ path: `${SHOTS}/security-notifications.png`, fullPage: true });
+  await expectAccessible(page, "/security/notifications (admin)");
 });

@@ -24,12 +24,13 @@ test("the Security area: sub-navigation, the user menu's Login history, and old 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Security" }).click();
   await security.expectOn("account");
   const nav = security.nav();
-  await expect(nav.getByRole("link")).toHaveText(["Account", "Two-factor", "Sessions and browsers", "Login history"]);
+  await expect(nav.getByRole("link")).toHaveText(["Account", "Two-factor", "Sessions and browsers", "Login history", "Notifications"]);
   await expect(nav.getByRole("link", { name: "Account" })).toHaveAttribute("aria-current", "page");
   for (const [label, section] of [
     ["Two-factor", "twoFactor"],
     ["Sessions and browsers", "sessions"],
     ["Login history", "loginHistory"],
+    ["Notifications", "notifications"],
   ] as const) {
     await nav.getByRole("link", { name: label }).click();
     await security.expectOn(section);

@@ -6,6 +6,7 @@ export const SECURITY = {
   twoFactor: { path: "/security/two-factor", heading: "Two-factor authentication" },
   sessions: { path: "/security/sessions", heading: "Sessions and browsers" },
   loginHistory: { path: "/security/login-history", heading: "Login history" },
+  notifications: { path: "/security/notifications", heading: "Notifications" },
 } as const;
 
 export class SecurityPage {
