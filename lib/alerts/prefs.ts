@@ -9,11 +9,14 @@ import type { Db, Executor } from "@/lib/db/client";
 import { alertOptOuts, users } from "@/lib/db/schema";
 import { forbidden } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
-import { checkbox } from "@/lib/validation";
 import { ALERT_KINDS, type AlertKind } from "./kinds";
 
 /** The form: one checkbox per kind ("on" when ticked, absent when not). */
-export const alertPrefsSchema = z.object(Object.fromEntries(ALERT_KINDS.map((k) => [k, checkbox])) as Record<AlertKind, typeof checkbox>);
+const onOff = z
+  .union([z.boolean(), z.enum(["on", "true", "false", ""], { error: "Tick the box or leave it empty." })])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
+export const alertPrefsSchema = z.object(Object.fromEntries(ALERT_KINDS.map((k) => [k, onOff])) as Record<AlertKind, typeof onOff>);
 export type AlertPrefs = Record<AlertKind, boolean>;
 
 async function activeAdmin(db: Executor, actor: { id: string; orgId: string }) {
