@@ -121,7 +121,7 @@ export async function resetEveryoneMfa(db: Db, actor: Actor, input: z.infer<type
       orgId: org.id,
       event: "admin.incident.mfa_reset_everyone",
       actorUserId: actor.id,
-      detail: { reason: input.reason, scope: input.scope, ...counts },
+      detail: { reason: input.reason, whose: input.scope, ...counts },
       meta,
     });
     const emailed = await queueEmails(tx, org.id, actor.id, ref, { action: "mfa-reset", reason: input.reason }, role);

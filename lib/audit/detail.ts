@@ -40,6 +40,21 @@ const CAUSES: Record<string, string> = {
   deactivated: "member deactivated",
 };
 
+/** What a `notification.sent` row's email was (lib/alerts). */
+const NOTIFICATION_KINDS: Record<string, string> = {
+  "mfa-off": "admin alert, 2FA turned off",
+  "mfa-locked": "admin alert, member locked out",
+  "temp-code-used": "admin alert, temporary code used",
+  "recovery-low": "admin alert, 2 recovery codes left",
+  "grace-ended": "admin alert, grace period ended",
+  "weekly-digest": "weekly 2FA digest",
+  "reminder-7": "2FA set-up reminder, 7 days left",
+  "reminder-1": "2FA set-up reminder, 1 day left",
+  "reminder-0": "2FA set-up reminder, last day",
+  "incident-signed-out": "signed out by an admin",
+  "incident-mfa-reset": "2FA removed by an admin, set up again",
+};
+
 /** An instant as the audit page's dates read (UTC, to the minute). */
 function when(v: unknown): string {
   const date = new Date(String(v));
@@ -71,7 +86,8 @@ const KEYS: Record<string, (value: unknown, event?: string) => Shown> = {
   name: (v) => `Name: ${String(v)}`,
   factor: (v) => `Name: ${String(v)}`,
   first: (v) => (v === true ? "First method: recovery codes created" : null),
-  reason: (v, event) => `Reason: ${event === "admin.mfa.removed" ? String(v) : (REASONS[String(v)] ?? String(v))}`,
+  reason: (v, event) =>
+    `Reason: ${event === "admin.mfa.removed" || event?.startsWith("admin.incident.") ? String(v) : (REASONS[String(v)] ?? String(v))}`,
   limit: (v) => `Locked: ${LIMITS[String(v)] ?? String(v)}`,
   scope: (v) => `Sessions: ${v === "others" ? "all other sessions" : v === "this" ? "this session" : String(v)}`,
   count: count("Sessions ended"),
@@ -111,6 +127,18 @@ const KEYS: Record<string, (value: unknown, event?: string) => Shown> = {
   requestedBy: (v) => `Link asked for by: ${v === "admin" ? "an admin" : v === "user" ? "the member" : String(v)}`,
   tempCodesEnded: count("Temporary codes ended"),
   tempCodesShortened: count("Temporary codes shortened"),
+  // Issue #17: incident response, alert settings, emails sent by the job runner.
+  whose: (v) => `Whose 2FA: ${v === "all" ? "everyone" : v === "agent" ? "agents" : v === "admin" ? "admins" : String(v)}`,
+  members: count("Members"),
+  users: count("Members signed out"),
+  sessions: count("Sessions ended"),
+  pendingLogins: count("Sign-ins in progress stopped"),
+  kind: (v) => `Email: ${NOTIFICATION_KINDS[String(v)] ?? humanise(String(v))}`,
+  job: () => null,
+  about: () => null,
+  off: (v) => (Array.isArray(v) ? `Alerts switched off: ${v.length ? v.join(", ") : "none"}` : null),
+  timeZone: (v) => `Time zone: ${String(v)}`,
+  weeklyDigest: (v) => `Weekly digest requested: ${yesNo(v)}`,
 };
 
 /** "from"/"to" pairs: a role change or a rename. */

@@ -183,7 +183,7 @@ describe("Require everyone to set up 2FA again", () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.orgId, s.org.id), eq(auditEvents.event, "admin.incident.mfa_reset_everyone")));
-    expect(audit!.detail).toMatchObject({ reason: "Phishing kit seen", scope: "agent", members: 2, factors: 2, recoveryCodes: 20 });
+    expect(audit!.detail).toMatchObject({ reason: "Phishing kit seen", whose: "agent", members: 2, factors: 2, recoveryCodes: 20 });
     await runJobs([s.org.id]);
     for (const m of [s.agent, s.agent2]) expect(await mails(m.user.email, "Set up two-factor authentication again")).toHaveLength(1);
     expect(await mails(s.admin2.user.email, "again")).toHaveLength(0);

@@ -1,6 +1,7 @@
 /** Issue #17: the calendar rules of the scheduled emails (no database). */
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, ALERT_LABELS } from "@/lib/alerts/kinds";
+import { describeDetail } from "@/lib/audit/labels";
 import { reminderStage } from "@/lib/alerts/planner";
 import { isDigestTime, isTimeZone, localTime } from "@/lib/alerts/time-zone";
 import { graceDaysLeft, graceUntilFromLastDay } from "@/lib/mfa/policy";
@@ -39,5 +40,31 @@ describe("grace reminders", () => {
 
   it("every alert kind has a label and a hint for Security › Notifications", () => {
     for (const kind of ALERT_KINDS) expect(ALERT_LABELS[kind].label.length).toBeGreaterThan(5);
+  });
+});
+
+describe("audit details of issue #17's events in words", () => {
+  it("incident counts, the reason as typed, the email kind; no job keys or ids", () => {
+    expect(
+      describeDetail(
+        {
+          reason: "replayed",
+          whose: "agent",
+          members: 2,
+          factors: 2,
+          recoveryCodes: 20,
+          sessions: 4,
+          pendingLogins: 1,
+          rememberedDevices: 3,
+        },
+        "admin.incident.mfa_reset_everyone",
+      ),
+    ).toBe(
+      "Reason: replayed · Methods removed: 2 · Recovery codes removed: 20 · Remembered browsers ended: 3 · Whose 2FA: agents · Members: 2 · Sessions ended: 4 · Sign-ins in progress stopped: 1",
+    );
+    expect(describeDetail({ kind: "reminder-7", job: "reminder:x:y", about: "uuid" }, "notification.sent")).toBe(
+      "Email: 2FA set-up reminder, 7 days left",
+    );
+    expect(describeDetail({ off: ["weekly-digest"] }, "user.alerts.updated")).toBe("Alerts switched off: weekly-digest");
   });
 });

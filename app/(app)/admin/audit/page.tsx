@@ -25,6 +25,7 @@ const EVENT_GROUPS: { label: string; test: (event: string) => boolean }[] = [
   { label: "Two-factor and devices", test: (e) => e.startsWith("mfa.") || e.startsWith("device.") },
   { label: "Account", test: (e) => e.startsWith("user.") || e.startsWith("invitation.") },
   { label: "Administration", test: (e) => e.startsWith("admin.") || e.startsWith("operator.") },
+  { label: "Notifications", test: (e) => e.startsWith("notification.") },
 ];
 
 function eventOptions() {
