@@ -1,9 +1,9 @@
 /** Issue #17: the calendar rules of the scheduled emails (no database). */
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, ALERT_LABELS } from "@/lib/alerts/kinds";
-import { describeDetail } from "@/lib/audit/labels";
 import { reminderStage } from "@/lib/alerts/planner";
 import { isDigestTime, isTimeZone, localTime } from "@/lib/alerts/time-zone";
+import { describeDetail } from "@/lib/audit/labels";
 import { graceDaysLeft, graceUntilFromLastDay } from "@/lib/mfa/policy";
 
 describe("weekly digest time", () => {
