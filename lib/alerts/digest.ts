@@ -18,7 +18,7 @@ export type Digest = {
   members: number;
   with2fa: number;
   byMethod: { totp: number; email: number };
-  notEnrolled: { name: string; email: string; deadline: string }[];
+  notEnrolled: { name: string; email: string; deadline: string; status: "due" | "overdue" | "not_set_up" }[];
   lockouts: { name: string; count: number }[];
   resets: number;
 };
@@ -54,6 +54,7 @@ export async function computeDigest(db: Db, admin: { id: string; orgId: string }
         name: m.name,
         email: m.email,
         deadline: m.status === "due" ? `by ${m.dueDay}` : m.status === "overdue" ? "overdue: required now" : "not required",
+        status: m.status === "enabled" ? "not_set_up" : m.status,
       })),
     lockouts: [...lockouts].map(([name, count]) => ({ name, count })),
     resets: resetCount,
@@ -80,8 +81,19 @@ export function digestEmail(to: { orgName: string; userName: string }, d: Digest
     blocks.push(
       { kind: "p", text: "Not set up yet, with their deadline:" },
       { kind: "list", items: d.notEnrolled.map((m) => `${oneLine(m.name)} (${m.email}): ${m.deadline}`) },
-      { kind: "button", label: "Members without 2FA", href: list("not_set_up") },
-      { kind: "p", text: `Due (grace period): ${list("due")}  Overdue: ${list("overdue")}` },
+    );
+    const groups = (
+      [
+        ["due", "In the grace period"],
+        ["overdue", "Overdue (required now)"],
+        ["not_set_up", "Not required, not set up"],
+      ] as const
+    )
+      .map(([status, label]) => ({ status, label, n: d.notEnrolled.filter((m) => m.status === status).length }))
+      .filter((g) => g.n > 0);
+    blocks.push(
+      { kind: "button", label: `Members without 2FA: ${groups[0]!.label.toLowerCase()}`, href: list(groups[0]!.status) },
+      ...(groups.length > 1 ? [{ kind: "list" as const, items: groups.map((g) => `${g.label} (${g.n}): ${list(g.status)}`) }] : []),
     );
   }
   if (d.lockouts.length) {

@@ -80,7 +80,10 @@ export function sampleEmail(kind: SampleKind): Email {
           members: 6,
           with2fa: 4,
           byMethod: { totp: 3, email: 1 },
-          notEnrolled: [{ name: USER, email: "sam@example.test", deadline: "by 2026-12-01" }],
+          notEnrolled: [
+            { name: USER, email: "sam@example.test", deadline: "by 2026-12-01", status: "due" },
+            { name: "Olly Overdue", email: "olly@example.test", deadline: "overdue: required now", status: "overdue" },
+          ],
           lockouts: [{ name: "Lee Locked", count: 1 }],
           resets: 1,
         },

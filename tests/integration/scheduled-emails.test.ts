@@ -149,8 +149,8 @@ describe("weekly compliance digest", () => {
       lockouts: [{ name: "Agent Alice", count: 2 }],
     });
     expect(d.notEnrolled).toEqual([
-      { name: "Agent Bob", email: w.agent2.email, deadline: "by 2027-03-20" },
-      { name: "Forced Fay", email: forced.email, deadline: "overdue: required now" },
+      { name: "Agent Bob", email: w.agent2.email, deadline: "by 2027-03-20", status: "due" },
+      { name: "Forced Fay", email: forced.email, deadline: "overdue: required now", status: "overdue" },
     ]);
     expect(JSON.stringify(d)).not.toContain(gone.email);
 
@@ -160,8 +160,10 @@ describe("weekly compliance digest", () => {
     expect(mail!.text).toContain("Authenticator app: 3. Email codes: 1.");
     expect(mail!.text).toContain(`Agent Bob (${w.agent2.email}): by 2027-03-20`);
     expect(mail!.text).toContain("Lockouts this week: 2. Admin 2FA resets this week: 1.");
-    for (const status of ["enabled", "not_set_up", "due", "overdue", "locked"])
-      expect(mail!.text).toContain(`/admin/members?status=${status}`);
+    for (const status of ["enabled", "due", "overdue", "locked"]) expect(mail!.text).toContain(`/admin/members?status=${status}`);
+    expect(mail!.text).toContain("In the grace period (1): ");
+    expect(mail!.text).toContain("Overdue (required now) (1): ");
+    expect(mail!.text).not.toContain("status=not_set_up"); // nobody in that group
     expect(mail!.html).toContain("Agent Alice: 2 times");
   });
 });
