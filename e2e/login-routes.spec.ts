@@ -14,7 +14,9 @@ test.beforeAll(async () => {
 test.afterAll(() => raw.close());
 
 const setCookies = (r: RawResponse) => [r.headers["set-cookie"] ?? []].flat();
-const cookieNamed = (r: RawResponse, name: string) => setCookies(r).find((c) => c.startsWith(`${name}=`));
+/** A Set-Cookie by name; `__Secure-` prefixed in production builds (the e2e server is one). */
+const cookieNamed = (r: RawResponse, name: string) =>
+  setCookies(r).find((c) => c.startsWith(`${name}=`) || c.startsWith(`__Secure-${name}=`));
 
 test("cross-site and malformed requests to the login routes are refused before anything is counted or set (S23)", async () => {
   const from = freshLoopbackAddress();
@@ -55,11 +57,12 @@ test("a member without 2FA gets the session in the password step's own response"
   const session = cookieNamed(answer, "next-auth.session-token");
   expect(session).toMatch(/HttpOnly/i);
   expect(cookieNamed(answer, "guardian_device")).toBeTruthy();
-  const value = session!.split(";")[0]!.slice("next-auth.session-token=".length);
+  const [cookieName, ...rest] = session!.split(";")[0]!.split("=");
+  const value = rest.join("=");
   // The cookie is a session next-auth accepts, checked against the database, in a browser that never signed in.
   const context = await page.context().browser()!.newContext();
   const url = new URL(page.url());
-  await context.addCookies([{ name: "next-auth.session-token", value, domain: url.hostname, path: "/" }]);
+  await context.addCookies([{ name: cookieName!, value, domain: url.hostname, path: "/", secure: cookieName!.startsWith("__Secure-") }]);
   const other = await context.newPage();
   await other.goto(new URL("/", page.url()).href);
   await expect(other.getByTestId("whoami")).toBeVisible();
