@@ -13,10 +13,10 @@ import {
 } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
-import { users, organizations } from "@/lib/db/schema";
+import { users, organizations, type Role } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { usableFactors } from "@/lib/mfa/factors";
-import { mfaRequirement } from "@/lib/mfa/policy";
+import { mfaRequirement, type MethodSettings } from "@/lib/mfa/policy";
 import { isRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
@@ -42,10 +42,10 @@ export type NextStep = "done" | "mfa" | "enrol";
 
 export async function nextLoginStep(
   db: Db,
-  user: { id: string; mfaEnforced: boolean },
-  org: Parameters<typeof mfaRequirement>[0],
+  user: { id: string; role: Role; mfaEnforced: boolean },
+  org: Parameters<typeof mfaRequirement>[0] & MethodSettings,
 ): Promise<NextStep> {
-  const factors = await usableFactors(db, user.id, org);
+  const factors = await usableFactors(db, user, org);
   if (factors.length > 0) return "mfa";
   return mfaRequirement(org, user).required ? "enrol" : "done";
 }

@@ -20,7 +20,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   if (!challenge || challenge.challenge.completedAt) {
     return <SignInExpired />;
   }
-  const factors = await usableFactors(db, challenge.user.id, challenge.org);
+  const factors = await usableFactors(db, challenge.user, challenge.org);
   const hasTotp = factors.some((f) => f.type === "totp");
   // Read-only: rendering sends nothing; the email form asks for a code when it opens (a server action).
   const email = await loginEmailStatus(db, challenge);
@@ -35,7 +35,9 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
         hasTotp={hasTotp}
         rememberDays={challenge.org.rememberDeviceDays}
         tempCode={challenge.org.tempCodesEnabled}
-        email={email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp") }}
+        email={
+          email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp", challenge.user.role) }
+        }
       />
       <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
         Not you? <TextLink href="/login">Start over</TextLink>
