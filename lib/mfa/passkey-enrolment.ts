@@ -12,7 +12,7 @@ import { z } from "zod";
 import { completeChallenge, type LiveChallenge } from "@/lib/auth/challenge";
 import type { Db, Executor } from "@/lib/db/client";
 import { mfaFactors, webauthnCredentials } from "@/lib/db/schema";
-import { AppError, fieldError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { factorName } from "@/lib/validation";
 import type { MfaActor } from "./actor";
@@ -89,7 +89,7 @@ export async function finishPasskeyRegistration(
 ) {
   if (!isMethodAllowed(actor.org, "webauthn", actor.role)) throw new AppError("forbidden", KEYS_NOT_ALLOWED);
   const parsed = parseRegistration(input.response);
-  if (!parsed) throw fieldError("response", KEY_NOT_ADDED);
+  if (!parsed) throw new AppError("bad_request", KEY_NOT_ADDED);
   if (!(await consumeWebauthnChallenge(db, binding(actor, loginChallengeId), parsed.challenge))) {
     throw new AppError("conflict", "This request to add a key has expired or was already used. Start again.");
   }
@@ -101,7 +101,7 @@ export async function finishPasskeyRegistration(
     expectedRPID: rp.id,
     requireUserVerification: false,
   }).catch(() => null);
-  if (!verification?.verified) throw fieldError("response", KEY_NOT_ADDED);
+  if (!verification?.verified) throw new AppError("bad_request", KEY_NOT_ADDED);
   const { credential, aaguid } = verification.registrationInfo;
 
   const result = await db.transaction(async (tx) => {

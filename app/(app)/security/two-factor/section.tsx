@@ -73,6 +73,11 @@ export async function TwoFactorSection({ user, back, children }: { user: Current
             ) : (
               <p className="text-sm text-slate-600 dark:text-slate-400">Your organisation does not allow authenticator apps.</p>
             )}
+            {allowed.includes("webauthn") && (
+              <Link href={withReturn("/security/two-factor/security-key", back)} prefetch={false} className={buttonClass("secondary")}>
+                Add a security key or passkey
+              </Link>
+            )}
             {allowed.includes("email") && !factors.some((f) => f.type === "email") && (
               <Link href={withReturn("/security/two-factor/email", back)} prefetch={false} className={buttonClass("secondary")}>
                 Set up email authentication

@@ -42,6 +42,7 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
           skipUntil={until}
           totp={enrolment && { factorId: enrolment.factorId, uri: enrolment.uri, formattedSecret: enrolment.formattedSecret }}
           email={isMethodAllowed(challenge.org, "email", challenge.user.role) ? maskEmail(challenge.user.email) : null}
+          passkey={isMethodAllowed(challenge.org, "webauthn", challenge.user.role)}
           footer={
             <p className="mt-8 border-t border-slate-200 pt-4 text-center text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">
               Not you? <TextLink href="/login">Start over</TextLink>

@@ -5,6 +5,7 @@ import type { LiveChallenge } from "@/lib/auth/challenge";
 import { setRememberedDeviceCookie } from "@/lib/auth/challenge-cookie";
 import { getDb } from "@/lib/db/client";
 import { emailLoginSchema, sendLoginEmailCode, sendLoginCodeSchema, verifyEmailLogin } from "@/lib/mfa/email-login";
+import { passkeyLoginOptions, passkeyLoginSchema, verifyPasskeyLogin } from "@/lib/mfa/passkey-login";
 import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { tempCodeLoginSchema, verifyTempCodeLogin } from "@/lib/mfa/temp-code-login";
 import { recoveryLoginSchema, totpLoginSchema, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
@@ -42,6 +43,17 @@ export const sendEmailCodeAction = challengeAction(sendLoginCodeSchema, async (i
 
 export const verifyEmailAction = challengeAction(emailLoginSchema.extend(remember), async (input, { challenge, meta }) => {
   await verifyEmailLogin(await getDb(), challenge, input, meta);
+  await rememberIfAsked(input.remember, challenge, meta);
+  return { ok: true };
+});
+
+/** Options for the browser's security-key dialog: a fresh challenge bound to this login (5 minutes, single use). */
+export const passkeyOptionsAction = challengeAction(z.object({}), async (_input, { challenge }) => {
+  return { ok: true, data: { options: await passkeyLoginOptions(await getDb(), challenge) } };
+});
+
+export const verifyPasskeyAction = challengeAction(passkeyLoginSchema.extend(remember), async (input, { challenge, meta }) => {
+  await verifyPasskeyLogin(await getDb(), challenge, input, meta);
   await rememberIfAsked(input.remember, challenge, meta);
   return { ok: true };
 });
