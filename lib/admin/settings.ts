@@ -119,7 +119,7 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
  * - turning off a method that members rely on needs `confirmMethodOff`;
  * - once the organisation requires 2FA, only an admin with active 2FA may change the policy (S28).
  * Lowering trust takes effect on what exists (S38), in the same transaction: fewer remember-browser
- * days end the remembered browsers older than that; turning a method off ends every remembered browser
+ * days end the remembered browsers older than that; turning a method off (for everyone or for admins) ends every remembered browser
  * of the organisation (a browser does not record which method remembered it); the audit row counts them.
  * Factors of a method turned off are kept but stop counting everywhere at once (usableFactors).
  * Turning temporary access codes off revokes every live code of the organisation; a lower maximum
@@ -198,7 +198,8 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
         String(after[k] instanceof Date ? (after[k] as Date).toISOString() : after[k]),
     );
     await tx.update(organizations).set(after).where(eq(organizations.id, current.id));
-    const methodTurnedOff = impact.turnedOff.length > 0;
+    // A method turned off, or closed to admins: a browser does not record which method remembered it.
+    const methodTurnedOff = impact.turnedOff.length > 0 || impact.closedToAdmins.length > 0;
     const devicesEnded =
       methodTurnedOff || after.rememberDeviceDays < current.rememberDeviceDays
         ? await endDevicesBeyond(tx, current.id, methodTurnedOff ? 0 : after.rememberDeviceDays)

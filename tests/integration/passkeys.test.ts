@@ -239,6 +239,18 @@ describe("signing in with a security key", () => {
     expect(reasons.every((r) => r.detail.method === "webauthn")).toBe(true);
   });
 
+  it("one answer submitted twice at the same moment (two browsers) signs in once: the challenge is used atomically", async () => {
+    const db = await getDb();
+    const { user, key } = await withKey({ counter: 1 });
+    const { token, challenge } = await login(user.email);
+    const answer = key.authenticate(await passkeyLoginOptions(db, challenge));
+    const results = await Promise.allSettled([1, 2, 3].map(() => verifyPasskeyLogin(db, challenge, { response: answer }, meta)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(AppError);
+    expect(await consumeChallenge(db, token, meta)).not.toBeNull();
+    expect(await consumeChallenge(db, token, meta)).toBeNull();
+  });
+
   it("refuses a counter that goes backwards (or stays put) and audits it; a key without a counter (0) keeps working", async () => {
     const db = await getDb();
     const { user, key } = await withKey({ counter: 10 });
