@@ -108,6 +108,15 @@ function statementLog(database: string | null) {
   const line = new RegExp(`@${database} LOG:  (statement|execute [^:]*):`);
   return {
     mark: () => (readable ? fs.statSync(PG_LOG).size : 0),
+    /** Waits until the log stops growing: requests still in flight when a phase ended have finished. */
+    async settle() {
+      if (!readable) return;
+      let size = -1;
+      while (size !== fs.statSync(PG_LOG).size) {
+        size = fs.statSync(PG_LOG).size;
+        await sleep(400);
+      }
+    },
     /** Statements logged since `mark`, per request (NaN when the log cannot be read). */
     perRequest(mark: number, requests: number) {
       if (!readable || requests <= 0) return NaN;
@@ -366,6 +375,8 @@ async function cannon(opts: Partial<Cannon> & { url?: string }, onResponse?: (cl
     p99: result.latency.p99,
     throughput: total / result.duration,
     total,
+    /** Requests sent, answered or not (the ones in flight when a timed phase ends still reach the database). */
+    sent: (result.requests as unknown as { sent?: number }).sent ?? total,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -432,7 +443,8 @@ async function main() {
   await cannon({ url: `${BASE}/api/health`, connections: 32, duration: SECONDS(2) });
   let mark = stmts.mark();
   const health = await cannon({ url: `${BASE}/api/health`, connections: 32, duration: SECONDS(6) });
-  const healthStatements = stmts.perRequest(mark, health.total);
+  await stmts.settle();
+  const healthStatements = stmts.perRequest(mark, health.sent);
   raw.health = { ...health, statementsPerRequest: healthStatements };
   log(" ", summary(health), `statements/request ${healthStatements.toFixed(2)}`);
 
@@ -450,7 +462,8 @@ async function main() {
   const pwMark = new Date();
   mark = stmts.mark();
   const pw16 = await cannon({ connections: 16, duration: SECONDS(10), requests: [passwordRequest()] });
-  const passwordStatements = stmts.perRequest(mark, pw16.total);
+  await stmts.settle();
+  const passwordStatements = stmts.perRequest(mark, pw16.sent);
   const [{ created }] = (await db.execute(
     sql`select count(*)::int as created from login_challenges where created_at >= ${pwMark.toISOString()}::timestamptz`,
   )) as unknown as [{ created: number }];
@@ -500,7 +513,8 @@ async function main() {
   lat.wrong.sort((a, b) => a - b);
   const unknownP50 = pct(lat.unknown, 50);
   const wrongP50 = pct(lat.wrong, 50);
-  const failedStatements = stmts.perRequest(mark, failed.total);
+  await stmts.settle();
+  const failedStatements = stmts.perRequest(mark, failed.sent);
   raw.enumeration = {
     statementsPerRequest: failedStatements,
     unknown: { n: lat.unknown.length, p50: unknownP50, p99: pct(lat.unknown, 99) },
@@ -534,7 +548,8 @@ async function main() {
   await cannon({ connections: 32, amount: warm.length, requests: [totpRequests(warm)] });
   mark = stmts.mark();
   const twofa = await cannon({ connections: 32, amount: measured.length, requests: [totpRequests(measured)] });
-  const twofaStatements = stmts.perRequest(mark, twofa.total);
+  await stmts.settle();
+  const twofaStatements = stmts.perRequest(mark, twofa.sent);
   const measuredTokens = measured.map((c) => lib.sha256(c.token));
   const lc = lib.schema.loginChallenges;
   const [counted] = await db

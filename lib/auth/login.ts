@@ -5,9 +5,8 @@ import { PASSWORD_ACCOUNT_LIMIT, PASSWORD_DEVICE_LIMIT, PASSWORD_IP_LIMIT, keys,
 import { audit } from "@/lib/audit";
 import { sha256 } from "@/lib/crypto";
 import type { Db } from "@/lib/db/client";
-import { mfaFactors, organizations, rememberedDevices, users, type FactorType } from "@/lib/db/schema";
+import { mfaFactors, organizations, rememberedDevices, users, type FactorType, type Role } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { usableFactors } from "@/lib/mfa/factors";
 import { allowedMethods, mfaRequirement, type PolicyOrg } from "@/lib/mfa/policy";
 import { liveRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { verifyPassword } from "@/lib/passwords";
@@ -32,19 +31,11 @@ export const loginSchema = z.object({
  */
 export type NextStep = "done" | "mfa" | "enrol";
 
-/** The step after the password, from the types of the user's confirmed factors. */
-export function nextStepFor(user: { mfaEnforced: boolean }, org: PolicyOrg, factorTypes: readonly string[]): NextStep {
-  const allowed = allowedMethods(org);
+/** The step after the password, from the types of the user's confirmed factors (those their role may use count). */
+export function nextStepFor(user: { role: Role; mfaEnforced: boolean }, org: PolicyOrg, factorTypes: readonly string[]): NextStep {
+  const allowed = allowedMethods(org, user.role);
   if (factorTypes.some((t) => allowed.includes(t as FactorType))) return "mfa";
   return mfaRequirement(org, user).required ? "enrol" : "done";
-}
-
-export async function nextLoginStep(db: Db, user: { id: string; mfaEnforced: boolean }, org: PolicyOrg): Promise<NextStep> {
-  return nextStepFor(
-    user,
-    org,
-    (await usableFactors(db, user.id, org)).map((f) => f.type),
-  );
 }
 
 /** A refused attempt for a known account is audited (`login.locked`); an unknown email leaves no trace. */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { emailLoginSchema, verifyEmailLogin } from "@/lib/mfa/email-login";
+import { passkeyLoginSchema, verifyPasskeyLogin } from "@/lib/mfa/passkey-login";
 import { tempCodeLoginSchema, verifyTempCodeLogin } from "@/lib/mfa/temp-code-login";
 import { recoveryLoginSchema, totpLoginSchema, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 import type { RememberedBrowser } from "@/lib/mfa/verify-login";
@@ -24,6 +25,8 @@ export const secondFactorSchema = z.discriminatedUnion(
     totpLoginSchema.extend({ method: z.literal("totp"), ...remember }),
     emailLoginSchema.extend({ method: z.literal("email"), ...remember }),
     recoveryLoginSchema.extend({ method: z.literal("recovery"), ...remember }),
+    // A security key's or passkey's answer (navigator.credentials.get, as JSON text).
+    passkeyLoginSchema.extend({ method: z.literal("webauthn"), ...remember }),
     // A temporary access code from the admin: no "remember this browser" with it.
     tempCodeLoginSchema.extend({ method: z.literal("temp_code") }),
   ],
@@ -46,6 +49,8 @@ export async function verifySecondFactor(
       return { ...(await verifyTotpLogin(db, challenge, input, meta, { remember: input.remember })), data: {} };
     case "email":
       return { ...(await verifyEmailLogin(db, challenge, input, meta, { remember: input.remember })), data: {} };
+    case "webauthn":
+      return { ...(await verifyPasskeyLogin(db, challenge, input, meta, { remember: input.remember })), data: {} };
     case "recovery": {
       const result = await verifyRecoveryLogin(db, challenge, input, meta, { remember: input.remember });
       return { session: result.session, rememberedDevice: result.rememberedDevice, data: { remaining: result.remaining, low: result.low } };

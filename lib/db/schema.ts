@@ -6,3 +6,4 @@
  */
 export * from "./schema-core";
 export * from "./schema-recovery";
+export * from "./schema-webauthn";

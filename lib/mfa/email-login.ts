@@ -45,7 +45,7 @@ export const emailLoginSchema = z.object({ code: emailCodeSchema });
 
 /** Email codes can be used for this login: the organisation allows them and the user set them up. */
 async function emailUsable(db: Executor, challenge: LiveChallenge) {
-  return isMethodAllowed(challenge.org, "email") ? confirmedEmailFactor(db, challenge.user.id) : null;
+  return isMethodAllowed(challenge.org, "email", challenge.user.role) ? confirmedEmailFactor(db, challenge.user.id) : null;
 }
 
 /** What the 2FA screen shows about email codes for this login (read-only: rendering sends nothing). */

@@ -55,7 +55,7 @@ export function triesLeftNote(failures: number) {
   return ` ${left} ${left === 1 ? "try" : "tries"} left before two-step sign-in is locked for ${minutesText(MFA_LIMIT.lockSeconds)}.`;
 }
 
-type Method = "totp" | "recovery" | "email" | "temp_code";
+type Method = "totp" | "recovery" | "email" | "temp_code" | "webauthn";
 
 /**
  * Whose second factor is checked: a login challenge's user and organisation, or, with `purpose`, the
@@ -120,7 +120,15 @@ async function verified(challenge: LiveChallenge, opened: OpenedRow, remember: R
 }
 
 /** Failure: audited; the attempt that reaches the limit is recorded as a lockout and the user is told by email. */
-export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject, method: Method, attempt: number, meta: RequestMeta) {
+export async function recordSecondFactorFailure(
+  db: Db,
+  challenge: FactorSubject,
+  method: Method,
+  attempt: number,
+  meta: RequestMeta,
+  /** Why, when the method tells refusals apart (a security key: unknown key, used challenge, …). */
+  extra: Record<string, unknown> = {},
+) {
   const { user } = challenge;
   const locked = attempt >= MFA_LIMIT.max;
   await audit(db, {
@@ -128,7 +136,7 @@ export async function recordSecondFactorFailure(db: Db, challenge: FactorSubject
     event: locked ? "mfa.locked" : "mfa.challenge.failure",
     actorUserId: user.id,
     targetUserId: user.id,
-    detail: { method, attempt, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
+    detail: { method, attempt, ...extra, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
     meta,
   });
   if (locked) await notifyUser({ ...user, org: challenge.org }, "mfa-locked", { purpose: challenge.purpose });
@@ -145,8 +153,9 @@ export async function failSecondFactor(
   attempt: number,
   meta: RequestMeta,
   wrong: string,
+  extra?: Record<string, unknown>,
 ): Promise<never> {
-  await recordSecondFactorFailure(db, challenge, method, attempt, meta);
+  await recordSecondFactorFailure(db, challenge, method, attempt, meta, extra);
   if (attempt >= MFA_LIMIT.max) throw new AppError("rate_limited", LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
   throw fieldError("code", wrong + triesLeftNote(attempt));
 }
@@ -275,7 +284,7 @@ export function totpCommit(finish: FactorFinish): TotpCommit {
  */
 export async function checkTotpFactor(db: Db, challenge: FactorSubject, code: string, meta: RequestMeta, commit: TotpCommit) {
   const attempt = await reserveSecondFactorAttempt(db, challenge);
-  const factors = isMethodAllowed(challenge.org, "totp")
+  const factors = isMethodAllowed(challenge.org, "totp", challenge.user.role)
     ? await db
         .select()
         .from(mfaFactors)

@@ -172,7 +172,7 @@ describe("enrolling email codes", () => {
     expect(ttl).toBe(10 * 60 * 1000);
 
     // Pending: not a factor yet, the password alone still signs in.
-    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    expect(await usableFactors(db, user, org)).toHaveLength(0);
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
 
     const wrong = await rejection(

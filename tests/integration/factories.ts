@@ -53,10 +53,11 @@ export async function rejection(p: Promise<unknown>) {
   return error as AppError;
 }
 
-/** The 2FA policy form as an admin submits it (defaults: both methods, not required, 30 days). */
+/** The 2FA policy form as an admin submits it (defaults: all three methods, not required, 30 days). */
 export const policyForm = (p: Partial<PolicyInput> = {}): PolicyInput => ({
   allowTotp: true,
   allowEmail: true,
+  allowWebauthn: true,
   require2fa: false,
   graceDay: "",
   rememberDeviceDays: 30,

@@ -62,13 +62,13 @@ describe("authenticator-app enrolment", () => {
     expect(JSON.stringify(raw)).not.toContain(started.secret);
     expect(decrypt(raw!.secretEnc!)).toBe(started.secret);
     expect(raw!.confirmedAt).toBeNull();
-    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    expect(await usableFactors(db, user, org)).toHaveLength(0);
 
     const wrong = await rejection(
       confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: "000000" }),
     );
     expect(wrong.fieldErrors?.code?.[0]).toMatch(/did not match/);
-    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    expect(await usableFactors(db, user, org)).toHaveLength(0);
     // Before the first valid code, the password alone still signs in: 2FA is not active yet.
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
 

@@ -7,6 +7,7 @@ import { ResendButton, cooldownEnd } from "@/components/resend-code";
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
 import { sendEmailCodeAction } from "./actions";
+import { PasskeyForm } from "./passkey-form";
 import { TempCodeForm } from "./temp-code-form";
 
 /** Days a browser may be remembered (the organisation's setting); 0 hides the option. */
@@ -23,7 +24,7 @@ function RememberCheckbox() {
   );
 }
 
-type Mode = "totp" | "email" | "recovery" | "temp";
+type Mode = "webauthn" | "totp" | "email" | "recovery" | "temp";
 
 /**
  * What the screen knows about email codes for this login (null: not available to this user).
@@ -36,6 +37,8 @@ const switchClass = "font-medium text-blue-700 hover:underline dark:text-blue-40
 export function VerifyForms({
   callbackUrl,
   hasTotp,
+  hasKey = false,
+  keyFirst = false,
   email = null,
   rememberDays = 0,
   tempCode = false,
@@ -43,14 +46,21 @@ export function VerifyForms({
 }: {
   callbackUrl: string;
   hasTotp: boolean;
+  /** The user has a security key or passkey usable for this login. */
+  hasKey?: boolean;
+  /** Offer the key first: it is what the user used last (or their only method). */
+  keyFirst?: boolean;
   email?: EmailOption;
   rememberDays?: number;
   /** The organisation allows temporary access codes from an admin. */
   tempCode?: boolean;
   children?: React.ReactNode;
 }) {
-  const [mode, setMode] = useState<Mode>(hasTotp ? "totp" : email ? "email" : "recovery");
+  const [mode, setMode] = useState<Mode>(
+    hasKey && (keyFirst || (!hasTotp && !email)) ? "webauthn" : hasTotp ? "totp" : email ? "email" : hasKey ? "webauthn" : "recovery",
+  );
   const switches: { to: Mode; label: string }[] = [];
+  if (hasKey && mode !== "webauthn") switches.push({ to: "webauthn", label: "Use your security key or passkey" });
   if (hasTotp && mode !== "totp") switches.push({ to: "totp", label: "Use your authenticator app instead" });
   if (email && mode !== "email") switches.push({ to: "email", label: "Email me a code" });
   if (mode !== "recovery") switches.push({ to: "recovery", label: "Use a recovery code instead" });
@@ -58,7 +68,9 @@ export function VerifyForms({
   return (
     <RememberDays.Provider value={rememberDays}>
       <div className="space-y-6">
-        {mode === "totp" ? (
+        {mode === "webauthn" ? (
+          <PasskeyForm callbackUrl={callbackUrl} remember={<RememberCheckbox />} />
+        ) : mode === "totp" ? (
           <TotpForm callbackUrl={callbackUrl} />
         ) : mode === "temp" ? (
           <TempCodeForm />
