@@ -13,13 +13,22 @@ const nextConfig: NextConfig = {
   typescript: { tsconfigPath: process.env.NEXT_TSCONFIG || "tsconfig.json", ignoreBuildErrors: process.env.E2E_BUILD === "1" },
   poweredByHeader: false,
   devIndicators: false,
-  // Security headers for what proxy.ts skips (static assets, images); proxy.ts covers every other response.
+  // Security headers for what proxy.ts skips (route handlers, static assets, images); proxy.ts covers the pages.
   async headers() {
     const headers = Object.entries(staticSecurityHeaders()).map(([key, value]) => ({ key, value }));
     return [
       { source: "/_next/static/:path*", headers },
       { source: "/_next/image", headers },
       { source: "/favicon.ico", headers },
+      // Route handlers answer JSON: nothing in them may run, be framed or be cached.
+      {
+        source: "/api/:path*",
+        headers: [
+          ...headers,
+          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+          { key: "Cache-Control", value: "no-store, max-age=0" },
+        ],
+      },
     ];
   },
 };

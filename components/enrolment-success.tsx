@@ -5,20 +5,25 @@ import type { FactorType } from "@/lib/db/schema";
 import { Modal } from "./dialog";
 import { RecoveryCodes } from "./recovery-codes";
 
-const TITLES: Record<FactorType, string> = { totp: "Authenticator app added", email: "Email codes turned on" };
+const TITLES: Record<FactorType, string> = {
+  totp: "Authenticator app added",
+  email: "Email codes turned on",
+  webauthn: "Security key added",
+};
+const NOTES: Record<FactorType, (address?: string) => string> = {
+  totp: () => "From now on, signing in asks for a code from this app.",
+  email: (address) => `From now on, signing in can ask for a code sent to ${address ?? "your email"}.`,
+  webauthn: () => "From now on, signing in can ask you to use this security key or passkey.",
+};
 
 function SuccessNote({ kind, address }: { kind: FactorType; address?: string }) {
   return (
     <div
-      data-testid={kind === "totp" ? "totp-success" : "email-success"}
+      data-testid={`${kind}-success`}
       className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
     >
       <p className="font-semibold">{TITLES[kind]}</p>
-      <p className="text-sm">
-        {kind === "totp"
-          ? "From now on, signing in asks for a code from this app."
-          : `From now on, signing in can ask for a code sent to ${address ?? "your email"}.`}
-      </p>
+      <p className="text-sm">{NOTES[kind](address)}</p>
     </div>
   );
 }

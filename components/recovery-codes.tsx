@@ -8,6 +8,9 @@ import { selectContents, useCopy } from "./use-copy";
 function lossText(factors: FactorType[]) {
   const app = factors.includes("totp");
   const email = factors.includes("email");
+  const key = factors.includes("webauthn");
+  if (key && !app && !email) return "If you lose your security key or passkey";
+  if (key) return "If you cannot use your security key, your authenticator app or your email";
   if (app && email) return "If you cannot use your authenticator app or your email";
   if (email) return "If you cannot get into your email";
   return "If you lose your phone or your authenticator app";

@@ -28,6 +28,7 @@ test("signed in as an agent: home and every Security page", async ({ page, login
   await check(page, "/security/two-factor", "Two-factor authentication");
   await check(page, "/security/two-factor/authenticator", "Add authenticator app");
   await check(page, "/security/two-factor/email", "Set up email authentication");
+  await check(page, "/security/two-factor/security-key", "Add a security key or passkey");
   await check(page, "/security/sessions", "Sessions and browsers");
   await check(page, "/security/login-history", "Login history");
   await check(page, "/admin/members/00000000-0000-4000-8000-000000000000", /Welcome/); // an agent is sent home

@@ -49,7 +49,12 @@ test("forced setup at sign-in: after the app is added the whole card is the succ
   await expect(member.getByTestId("totp-success")).toContainText("Authenticator app added");
   // Nothing of the set-up is left: no "set it up now", no email alternative, no skip, no "Not you?".
   const body = member.getByRole("main");
-  for (const gone of ["Set it up now to continue.", "No phone? Use email codes instead", "Set up two-factor authentication", "Not you?"]) {
+  for (const gone of [
+    "Set it up now to continue.",
+    "No phone or key? Use email codes instead",
+    "Set up two-factor authentication",
+    "Not you?",
+  ]) {
     await expect(body.getByText(gone, { exact: false })).toHaveCount(0);
   }
   await expect(member.getByRole("button", { name: /Send verification code|Verify and turn on|Skip/ })).toHaveCount(0);

@@ -25,6 +25,17 @@ function expectSecurityHeaders(response: APIResponse, { noStore = true } = {}) {
   return csp;
 }
 
+/** Route handlers (/api, which proxy.ts skips): JSON that nothing may run, frame or cache (next.config.ts). */
+function expectApiHeaders(response: APIResponse) {
+  const h = response.headers();
+  expect(h["content-security-policy"], `CSP on ${response.url()}`).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(h["x-frame-options"]).toBe("DENY");
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(h["strict-transport-security"]).toBeUndefined();
+  expect(h["cache-control"], `Cache-Control on ${response.url()}`).toContain("no-store");
+}
+
 const nonceOf = (csp: string) => /'nonce-([^']+)'/.exec(csp)?.[1];
 
 /** Collects every CSP violation the browser reports (Chromium logs them to the console) and page errors. */
@@ -48,7 +59,9 @@ async function newPage(browser: Browser) {
 }
 
 test.describe("security headers", () => {
-  test("every page, redirect and route handler carries them, with a fresh nonce each time; static assets too", async ({ request }) => {
+  test("every page, redirect and route handler carries them, pages with a fresh nonce each time; static assets too", async ({
+    request,
+  }) => {
     const login = await request.get("/login");
     expect(login.status()).toBe(200);
     const csp = expectSecurityHeaders(login);
@@ -62,19 +75,13 @@ test.describe("security headers", () => {
     const again = expectSecurityHeaders(await request.get("/login"));
     expect(nonceOf(again)).not.toBe(nonce);
 
-    for (const path of [
-      "/login/verify",
-      "/signup",
-      "/invite/not-a-real-token",
-      "/forgot-password",
-      "/reset-password/not-a-real-token",
-      "/api/auth/session",
-      "/api/auth/csrf",
-      "/api/auth/providers",
-      "/api/health",
-    ]) {
+    for (const path of ["/login/verify", "/signup", "/invite/not-a-real-token", "/forgot-password", "/reset-password/not-a-real-token"]) {
       expectSecurityHeaders(await request.get(path, { maxRedirects: 0 }));
     }
+    for (const path of ["/api/auth/session", "/api/auth/csrf", "/api/health", "/api/login/password"]) {
+      expectApiHeaders(await request.get(path, { maxRedirects: 0 }));
+    }
+    expectApiHeaders(await request.post("/api/login/verify", { data: {}, headers: { origin: "https://evil.example" } }));
     // Signed-out visit of a protected page: the proxy's redirect carries them too.
     const redirect = await request.get("/profile", { maxRedirects: 0 });
     expect(redirect.status()).toBe(307);
@@ -180,15 +187,17 @@ test.describe("authorisation never relies on the proxy (S5, S1)", () => {
   test("the login_challenge cookie captured after the password step reaches no protected page on its own", async ({
     page,
     loginPage,
+    twoFactor,
     browser,
   }) => {
-    // Stop the login right after the password step: the session is never created.
-    await page.route("**/api/auth/callback/challenge**", (route) =>
-      route.fulfill({ status: 401, json: { url: new URL("/api/auth/error?error=CredentialsSignin", route.request().url()).href } }),
-    );
+    // A member with an authenticator app, stopped right after the password step: the session is never created.
+    const { email, password } = await signUpFreshAdmin(page, "captured");
+    await twoFactor.enrolTotp("Phone");
+    await twoFactor.finishEnrolment();
+    await loginPage.logout();
     await loginPage.goto();
-    await loginPage.submitPassword(DEMO.agents[2]!, DEMO_PASSWORD);
-    await expect(loginPage.formError()).toBeVisible();
+    await loginPage.submitPassword(email, password);
+    await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
     const challenge = (await page.context().cookies()).find((c) => c.name === "login_challenge");
     expect(challenge?.value).toBeTruthy();
     expect(challenge?.httpOnly).toBe(true);

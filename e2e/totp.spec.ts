@@ -144,7 +144,7 @@ test("the 2FA step tells a reused code from a wrong one, counts down from the 7t
    * would be wiped by the form's reset when the previous answer lands.
    */
   const submit = async (code: string) => {
-    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login/verify");
+    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/login/verify");
     await twoFactor.submitTotp(code);
     await answered;
     await expect(page.getByRole("button", { name: "Verify", exact: true })).toBeEnabled();

@@ -12,9 +12,11 @@ import { getCurrentUser } from "@/lib/auth/current-user";
 import type { CurrentUser } from "@/lib/auth/sessions";
 import { getDb, isDatabaseUnavailable } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError, ERROR_STATUS, UNAVAILABLE_MESSAGE, type ErrorCode } from "@/lib/errors";
 import { requestMeta, type RequestMeta } from "@/lib/request-context";
 import { parseInput, type FieldErrors } from "@/lib/validation";
+
+export { UNAVAILABLE_MESSAGE };
 
 export type { FieldErrors };
 
@@ -32,7 +34,6 @@ export type ActionState<T = undefined> = {
   data?: T;
 };
 
-export const UNAVAILABLE_MESSAGE = "The service is unavailable right now. Please try again in a moment.";
 const SECRET_FIELD = /pass|code|token|secret|otp|key/i;
 
 function toObject(input: unknown): Record<string, unknown> {
@@ -153,4 +154,70 @@ export function challengeAction<S extends z.ZodType, T = undefined>(schema: S, h
       return handler(parsed.data, { challenge, meta: await requestMeta() });
     });
   };
+}
+
+/**
+ * A login step as a route handler (app/api/login/*): JSON in, the same ActionState out with its code's
+ * HTTP status, cookies set on this response. Server actions would make Next re-render the page into every
+ * answer that sets a cookie; a route answers with only what the form needs. Like a server action it is
+ * same-origin only: a JSON content type (no HTML form can send one, and a cross-site script would need a
+ * preflight we never grant) and an Origin header naming this host, as Next checks for its actions.
+ */
+function loginRoute<S extends z.ZodType, C, T>(
+  schema: S,
+  context: (meta: RequestMeta) => Promise<C | ActionState<T>>,
+  handler: Handler<S, C, T>,
+) {
+  return async (request: Request): Promise<Response> => {
+    const reply = (state: ActionState<T>) =>
+      Response.json(state, { status: state.ok ? 200 : ERROR_STATUS[state.code ?? "internal"], headers: { "cache-control": "no-store" } });
+    if (!isSameOriginJson(request)) return reply({ ok: false, code: "forbidden", error: "This request was refused." });
+    const text = await request.text().catch(() => "");
+    let raw: Record<string, unknown> = {};
+    try {
+      raw = text.length <= 10_000 ? toObject(JSON.parse(text)) : {};
+    } catch {
+      raw = {};
+    }
+    return reply(
+      await run(raw, async () => {
+        const meta = await requestMeta();
+        const ctx = await context(meta);
+        if (ctx && typeof ctx === "object" && "ok" in ctx) return ctx as ActionState<T>;
+        const parsed = parse(schema, raw);
+        if (parsed.state) return parsed.state;
+        return handler(parsed.data, ctx as C);
+      }),
+    );
+  };
+}
+
+function isSameOriginJson(request: Request) {
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) return false;
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** A login step anyone may call (the password step). */
+export function publicRoute<S extends z.ZodType, T = undefined>(schema: S, handler: Handler<S, { meta: RequestMeta }, T>) {
+  return loginRoute<S, { meta: RequestMeta }, T>(schema, async (meta) => ({ meta }), handler);
+}
+
+/** A login step inside a login in progress: the challenge comes from the httpOnly cookie, never from the request. */
+export function challengeRoute<S extends z.ZodType, T = undefined>(schema: S, handler: Handler<S, ChallengeContext, T>) {
+  return loginRoute<S, ChallengeContext, T>(
+    schema,
+    async (meta) => {
+      const challenge = await findChallenge(await getDb(), await readChallengeToken());
+      if (!challenge) return { ok: false, code: "challenge_expired", error: CHALLENGE_EXPIRED_MESSAGE };
+      return { challenge, meta };
+    },
+    handler,
+  );
 }

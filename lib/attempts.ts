@@ -3,9 +3,9 @@
  * reserved with one atomic statement *before* the secret is checked, so a burst of concurrent requests
  * cannot get more tries than the limit: the row lock serialises them and each sees the new count.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import ipaddr from "ipaddr.js";
-import type { Executor } from "@/lib/db/client";
+import { rowsOf, type Executor } from "@/lib/db/client";
 import { attemptCounters } from "@/lib/db/schema";
 
 export type Limit = { max: number; windowSeconds: number; lockSeconds: number };
@@ -32,33 +32,52 @@ export const RESET_IP_LIMIT: Limit = { max: 20, windowSeconds: 60 * 60, lockSeco
 
 export type Reservation = { allowed: true; count: number } | { allowed: false; retryAfterSeconds: number };
 
+/** The upsert that counts one attempt on `key` (one CTE of reserveAttempts); `source` gates it on an earlier one. */
+function countAttempt(key: string, limit: Limit, source: SQL) {
+  const fresh = sql`(attempt_counters.locked_until IS NOT NULL AND attempt_counters.locked_until <= now())
+    OR attempt_counters.window_start <= now() - make_interval(secs => ${limit.windowSeconds})`;
+  const next = sql`CASE WHEN ${fresh} THEN 1 ELSE attempt_counters.count + 1 END`;
+  return sql`INSERT INTO attempt_counters (key, count, window_start, locked_until)
+    SELECT ${key}, 1, now(), CASE WHEN ${limit.max} <= 1 THEN now() + make_interval(secs => ${limit.lockSeconds}) END ${source}
+    ON CONFLICT (key) DO UPDATE SET
+      count = ${next},
+      window_start = CASE WHEN ${fresh} THEN now() ELSE attempt_counters.window_start END,
+      locked_until = CASE WHEN ${next} >= ${limit.max} THEN now() + make_interval(secs => ${limit.lockSeconds}) ELSE NULL END
+    -- A key that is locked right now is left untouched: the attempt is refused.
+    WHERE attempt_counters.locked_until IS NULL OR attempt_counters.locked_until <= now() OR attempt_counters.count < ${limit.max}
+    RETURNING count`;
+}
+
 /**
- * Counts one attempt. Allowed while the count stays within `max`; the attempt that reaches `max` locks
- * the key for `lockSeconds`. A lock or window that has passed starts a new count.
+ * Counts one attempt on each key, in order and in one statement: a key is counted only when every key
+ * before it allowed the attempt (the per-address limit first, so a locked address spends nothing else).
+ * Allowed while each count stays within its `max`; the attempt that reaches `max` locks the key for
+ * `lockSeconds`. A lock or window that has passed starts a new count. Refused: which key, and for how long.
  */
+export async function reserveAttempts(
+  db: Executor,
+  reservations: readonly { key: string; limit: Limit }[],
+): Promise<{ allowed: true; counts: number[] } | { allowed: false; key: string; retryAfterSeconds: number }> {
+  const ctes = reservations.map(({ key, limit }, i) => {
+    const source =
+      i === 0 ? sql`` : sql`WHERE EXISTS (SELECT 1 FROM ${sql.raw(`r${i - 1}`)} WHERE count <= ${reservations[i - 1]!.limit.max})`;
+    return sql`${sql.raw(`r${i}`)} AS (${countAttempt(key, limit, source)})`;
+  });
+  const columns = reservations.map((_, i) => sql`(SELECT count FROM ${sql.raw(`r${i}`)}) AS ${sql.raw(`c${i}`)}`);
+  const [row] = await rowsOf<Record<string, number | null>>(db, sql`WITH ${sql.join(ctes, sql`, `)} SELECT ${sql.join(columns, sql`, `)}`);
+  const counts: number[] = [];
+  for (const [i, { key, limit }] of reservations.entries()) {
+    const count = row?.[`c${i}`];
+    if (count == null || Number(count) > limit.max) return { allowed: false, key, retryAfterSeconds: await retryAfter(db, key) };
+    counts.push(Number(count));
+  }
+  return { allowed: true, counts };
+}
+
+/** Counts one attempt on `key` (reserveAttempts with one key). */
 export async function reserveAttempt(db: Executor, key: string, limit: Limit): Promise<Reservation> {
-  const fresh = sql`(${attemptCounters.lockedUntil} IS NOT NULL AND ${attemptCounters.lockedUntil} <= now())
-    OR ${attemptCounters.windowStart} <= now() - make_interval(secs => ${limit.windowSeconds})`;
-  const [row] = await db
-    .insert(attemptCounters)
-    .values({ key, count: 1, lockedUntil: limit.max <= 1 ? sql`now() + make_interval(secs => ${limit.lockSeconds})` : null })
-    .onConflictDoUpdate({
-      target: attemptCounters.key,
-      set: {
-        count: sql`CASE WHEN ${fresh} THEN 1 ELSE ${attemptCounters.count} + 1 END`,
-        windowStart: sql`CASE WHEN ${fresh} THEN now() ELSE ${attemptCounters.windowStart} END`,
-        lockedUntil: sql`CASE
-          WHEN (CASE WHEN ${fresh} THEN 1 ELSE ${attemptCounters.count} + 1 END) >= ${limit.max}
-            THEN now() + make_interval(secs => ${limit.lockSeconds})
-          ELSE NULL END`,
-      },
-      // A key that is locked right now is left untouched: the attempt is refused below.
-      setWhere: sql`${attemptCounters.lockedUntil} IS NULL OR ${attemptCounters.lockedUntil} <= now()
-        OR ${attemptCounters.count} < ${limit.max}`,
-    })
-    .returning({ count: attemptCounters.count });
-  if (row && row.count <= limit.max) return { allowed: true, count: row.count };
-  return { allowed: false, retryAfterSeconds: await retryAfter(db, key) };
+  const result = await reserveAttempts(db, [{ key, limit }]);
+  return result.allowed ? { allowed: true, count: result.counts[0]! } : { allowed: false, retryAfterSeconds: result.retryAfterSeconds };
 }
 
 /** Seconds until the key unlocks (0 when it is not locked). */

@@ -42,3 +42,6 @@ export class AppError extends Error {
 export const forbidden = () => new AppError("forbidden", "You do not have permission to do that.");
 export const notFound = (what = "That item") => new AppError("not_found", `${what} was not found.`);
 export const fieldError = (field: string, message: string) => new AppError("bad_request", message, { [field]: [message] });
+
+/** What a screen shows when the server or the database cannot be reached. */
+export const UNAVAILABLE_MESSAGE = "The service is unavailable right now. Please try again in a moment.";

@@ -1,6 +1,6 @@
 /**
  * Security headers for every response (S5, S23 companions; see docs/security.md). proxy.ts applies
- * them to every page, route handler and redirect it sees, with a fresh CSP nonce per request (Next.js
+ * them to every page and redirect it sees, with a fresh CSP nonce per request (Next.js
  * reads the nonce from the request's Content-Security-Policy header and puts it on its own scripts);
  * next.config.ts applies the static ones to the assets the proxy skips (/_next/static, images).
  * Edge-safe: no Node-only imports.
@@ -72,8 +72,8 @@ export function staticSecurityHeaders(dev = isDevelopment()): Record<string, str
 
 /**
  * Sets the CSP, the static headers and Cache-Control: no-store on a response the proxy returns.
- * Every response the proxy sees is a page (auth or signed-in), a route handler (/api/auth/*) or the
- * dev mailbox: per-user or per-moment, so no browser or shared cache may keep it.
+ * Every response the proxy sees is a page (auth or signed-in) or the dev mailbox: per-user or
+ * per-moment, so no browser or shared cache may keep it. Route handlers (/api) get theirs from next.config.ts.
  */
 export function applySecurityHeaders<R extends { headers: Headers }>(response: R, csp: string): R {
   response.headers.set("Content-Security-Policy", csp);

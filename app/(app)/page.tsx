@@ -2,18 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass } from "@/components/styles";
 import { Badge, Card, Notice, PageTitle, SectionTitle, TextLink } from "@/components/ui";
-import { METHOD_LABEL } from "@/lib/admin/policy-impact";
 import { requireUser, type SessionUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { usableFactors } from "@/lib/mfa/factors";
-import { formatGraceDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
+import { METHOD_LABEL, formatGraceDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
 import { requestLocale } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Home" };
 
 /** Whether 2FA protects this account, and when it does not, the way to turn it on. */
 async function TwoFactorCard({ user }: { user: SessionUser }) {
-  const [factors, locale] = await Promise.all([usableFactors(await getDb(), user.id, user.org), requestLocale()]);
+  const [factors, locale] = await Promise.all([usableFactors(await getDb(), user, user.org), requestLocale()]);
   const methods = [...new Set(factors.map((f) => METHOD_LABEL[f.type]))];
   const required = mfaRequirement(user.org, user).required;
   const on = methods.length > 0;

@@ -1,5 +1,5 @@
 /**
- * Server actions over raw HTTP from a chosen loopback address. The client address is the connection's
+ * Login and sign-up requests over raw HTTP from a chosen loopback address. The client address is the connection's
  * peer (server.ts), and every 127.x.y.z is this machine, so each caller can connect from its own address
  * (Node's `localAddress`): a test that spends a per-address budget (password attempts, sign-ups) must not
  * spend it from 127.0.0.1, the address every browser test shares.
@@ -16,10 +16,11 @@ export const freshLoopbackAddress = () =>
   `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 const ACTIONS = {
-  submitPassword: { page: "/login", file: "app/(auth)/login/page" },
   requestSignupAction: { page: "/signup", file: "app/(auth)/signup/page" },
 } as const;
 type ActionName = keyof typeof ACTIONS;
+
+export type RawResponse = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
 export class RawActions {
   private agents = new Map<string, http.Agent>();
@@ -36,9 +37,23 @@ export class RawActions {
     return new RawActions(port, await replyLayout(), path.resolve(import.meta.dirname, "..", "..", `.next-e2e-${port}`));
   }
 
-  /** The login form's password step from `from`; resolves to the response body. */
-  login(from: string, email: string, password: string, headers: Record<string, string> = {}) {
-    return this.call(from, "submitPassword", { email, password }, headers);
+  /** The login form's password step (its route, app/api/login/password) from `from`; resolves to the response body. */
+  async login(from: string, email: string, password: string, headers: Record<string, string> = {}) {
+    return (await this.post(from, "/api/login/password", { email, password }, headers)).body;
+  }
+
+  /**
+   * A JSON POST as the login screens send it (same Origin, JSON content type, both overridable in
+   * `headers`) from `from`; resolves to the whole response.
+   */
+  post(from: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+    const origin = `http://localhost:${this.port}`;
+    return this.send(from, {
+      method: "POST",
+      path,
+      headers: { "content-type": "application/json", origin, ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
   }
 
   /** The sign-up form from `from`; resolves to the response body. */
@@ -55,12 +70,16 @@ export class RawActions {
     this.agents.forEach((a) => a.destroy());
   }
 
-  private call(from: string, name: ActionName, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  private async call(from: string, name: ActionName, fields: Record<string, string>, headers: Record<string, string> = {}) {
     const { page, file } = ACTIONS[name];
     if (!this.ids.has(name)) this.ids.set(name, actionId(this.dist, name, file));
-    const req = actionRequest(this.layout, this.ids.get(name)!, page, fields, headers, `http://localhost:${this.port}`);
+    return (await this.send(from, actionRequest(this.layout, this.ids.get(name)!, page, fields, headers, `http://localhost:${this.port}`)))
+      .body;
+  }
+
+  private send(from: string, req: { method: string; path: string; headers: Record<string, string>; body: string | Buffer }) {
     if (!this.agents.has(from)) this.agents.set(from, new http.Agent({ keepAlive: true, maxSockets: 1 }));
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<RawResponse>((resolve, reject) => {
       const request = http.request(
         {
           host: "127.0.0.1",
@@ -75,7 +94,7 @@ export class RawActions {
           let body = "";
           response.setEncoding("utf8");
           response.on("data", (d) => (body += d));
-          response.on("end", () => resolve(body));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
         },
       );
       request.on("error", reject);

@@ -5,16 +5,19 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { organizations, users } from "@/lib/db/schema";
+import { organizations, users, type Role } from "@/lib/db/schema";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { usableFactors } from "@/lib/mfa/factors";
-import type { PolicyOrg } from "@/lib/mfa/policy";
+import type { MethodSettings, PolicyOrg } from "@/lib/mfa/policy";
 
 export const NEEDS_OWN_2FA_MESSAGE =
   "Set up two-factor authentication on your own account first: your organisation requires it for changes to 2FA settings.";
 
 /** Who is acting: the signed-in user (id and organisation come from the validated session). */
 export type AdminActor = { id: string; orgId: string; sessionId?: string };
+
+/** The acting admin as the method rules see them (an admin: lib/mfa/policy.ts isMethodAllowed). */
+const asAdmin = (actor: AdminActor) => ({ id: actor.id, role: "admin" as const });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,8 +45,8 @@ export async function findMember(db: Executor, actor: AdminActor, userId: string
 }
 
 /** The actor has a confirmed second factor of a method the (given) policy allows. */
-export async function hasActive2fa(db: Executor, userId: string, org: PolicyOrg) {
-  return (await usableFactors(db, userId, org)).length > 0;
+export async function hasActive2fa(db: Executor, user: { id: string; role: Role }, org: MethodSettings) {
+  return (await usableFactors(db, user, org)).length > 0;
 }
 
 /**
@@ -52,5 +55,5 @@ export async function hasActive2fa(db: Executor, userId: string, org: PolicyOrg)
  */
 export async function assertOwn2faIfRequired(db: Executor, actor: AdminActor, org: PolicyOrg) {
   if (!org.require2fa) return;
-  if (!(await hasActive2fa(db, actor.id, org))) throw new AppError("own_2fa_required", NEEDS_OWN_2FA_MESSAGE);
+  if (!(await hasActive2fa(db, asAdmin(actor), org))) throw new AppError("own_2fa_required", NEEDS_OWN_2FA_MESSAGE);
 }

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm"
 import { activeLocks, type LockKind } from "@/lib/auth/locks";
 import type { Db, Executor } from "@/lib/db/client";
 import { invitations, mfaFactors, users, type FactorType, type Role } from "@/lib/db/schema";
-import { allowedMethods, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
+import { METHOD_LABEL, allowedMethods, lastGraceDay, mfaRequirement, type MethodSettings } from "@/lib/mfa/policy";
 import { assertAdmin, findMember, type AdminActor } from "./guard";
 import { memberEmail, memberEmailSql } from "./member-email";
 
@@ -36,7 +36,7 @@ export type MemberRow = {
 
 async function buildRows(
   db: Executor,
-  org: Parameters<typeof mfaRequirement>[0] & { id: string },
+  org: Parameters<typeof mfaRequirement>[0] & MethodSettings & { id: string },
   rows: (typeof users.$inferSelect)[],
   now: Date,
 ) {
@@ -55,9 +55,9 @@ async function buildRows(
         .where(and(inArray(invitations.userId, invited), isNull(invitations.usedAt), gt(invitations.expiresAt, sql`now()`)))
     : [];
   const pending = new Set(liveInvites.map((i) => i.userId));
-  const allowed = allowedMethods(org);
-
   return rows.map((u): MemberRow => {
+    // A factor counts when its method is allowed for the member's role (lib/mfa/policy.ts).
+    const allowed = allowedMethods(org, u.role);
     const methods = factors.filter((f) => f.userId === u.id && allowed.includes(f.type)).map((f) => f.type);
     methods.sort((a, b) => allowed.indexOf(a) - allowed.indexOf(b));
     const requirement = mfaRequirement(org, u, now);
@@ -129,7 +129,7 @@ export const STATUS_LABEL: Record<MfaStatus, string> = {
   overdue: "Overdue",
 };
 
-const METHOD_NAME: Record<FactorType, string> = { totp: "Authenticator app", email: "Email codes" };
+const METHOD_NAME: Record<FactorType, string> = METHOD_LABEL;
 
 /**
  * A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection): a value starting with

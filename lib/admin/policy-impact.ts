@@ -1,36 +1,61 @@
 /**
- * Who a policy change affects, computed from a summary of the members' confirmed factor types. Pure
- * (no server imports): the settings form shows it live and updatePolicy uses it for its guardrails.
+ * Who a policy change affects, computed from a summary of the members' confirmed factor types and
+ * roles. Pure (no server imports): the settings form shows it live and updatePolicy uses it for its
+ * guardrails. A member "has 2FA" when one of their factors is of a method allowed for their role
+ * (lib/mfa/policy.ts isMethodAllowed), so restricting admins' methods counts like turning one off.
  */
-import type { FactorType } from "@/lib/db/schema";
-import { allowedMethods, formatGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
+import type { FactorType, Role } from "@/lib/db/schema";
+import {
+  METHOD_LABEL,
+  METHOD_ORDER,
+  allowedMethods,
+  formatGraceDay,
+  isMethodAllowed,
+  orgMethods,
+  type MethodSettings,
+} from "@/lib/mfa/policy";
 
-export type MemberFactors = { name: string; email: string; types: FactorType[] };
-export type PolicyDraft = { allowTotp: boolean; allowEmail: boolean; require2fa: boolean; graceDay: string | null };
+export { METHOD_LABEL };
 
-export const METHOD_LABEL: Record<FactorType, string> = { totp: "Authenticator app", email: "Email codes" };
+/** A member's confirmed factor types (every method, allowed or not); no role means an agent. */
+export type MemberFactors = { name: string; email: string; types: FactorType[]; role?: Role };
+/** Method settings as a form or a test gives them: a method or list not mentioned is off / not set. */
+export type MethodDraft = Pick<MethodSettings, "allowTotp" | "allowEmail"> &
+  Partial<Pick<MethodSettings, "allowWebauthn" | "adminMethods">>;
+export type PolicyDraft = MethodDraft & { require2fa: boolean; graceDay: string | null };
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-function usable(member: MemberFactors, org: Pick<PolicyOrg, "allowTotp" | "allowEmail">) {
-  const allowed = allowedMethods({ ...org, require2fa: false, graceUntil: null });
+const settings = (d: MethodDraft): MethodSettings => ({
+  allowTotp: d.allowTotp,
+  allowEmail: d.allowEmail,
+  allowWebauthn: d.allowWebauthn ?? false,
+  adminMethods: d.adminMethods ?? null,
+});
+
+function usable(member: MemberFactors, org: MethodSettings) {
+  const allowed = allowedMethods(org, member.role ?? "agent");
   return member.types.some((t) => allowed.includes(t));
 }
 
 export function policyImpact(
   members: MemberFactors[],
-  current: Pick<PolicyOrg, "allowTotp" | "allowEmail">,
+  currentDraft: MethodDraft,
   draft: PolicyDraft,
   now = new Date(),
   /** How the grace day is written (the reader's locale, lib/locale.ts). */
   locale?: string,
 ) {
-  const without2fa = members.filter((m) => !usable(m, draft));
-  /** Members who have 2FA now and would have none: they rely on a method being turned off. */
-  const losing = members.filter((m) => usable(m, current) && !usable(m, draft));
-  const turnedOff: FactorType[] = [];
-  if (current.allowTotp && !draft.allowTotp) turnedOff.push("totp");
-  if (current.allowEmail && !draft.allowEmail) turnedOff.push("email");
+  const current = settings(currentDraft);
+  const next = settings(draft);
+  const without2fa = members.filter((m) => !usable(m, next));
+  /** Members who have 2FA now and would have none: they rely on a method being turned off (for them). */
+  const losing = members.filter((m) => usable(m, current) && !usable(m, next));
+  const turnedOff: FactorType[] = METHOD_ORDER.filter((t) => orgMethods(current).includes(t) && !orgMethods(next).includes(t));
+  /** Still allowed in the organisation, but no longer for admins. */
+  const closedToAdmins: FactorType[] = METHOD_ORDER.filter(
+    (t) => !turnedOff.includes(t) && isMethodAllowed(current, t, "admin") && !isMethodAllowed(next, t, "admin"),
+  );
 
   let summary: string;
   const n = without2fa.length;
@@ -46,9 +71,15 @@ export function policyImpact(
   }
 
   let lossWarning: string | null = null;
-  if (losing.length > 0 && turnedOff.length > 0) {
-    const methods = turnedOff.map((t) => METHOD_LABEL[t].toLowerCase()).join(" and ");
-    lossWarning = `${plural(losing.length, "member relies", "members rely")} on ${methods} for 2FA. Turning it off means they count as having no 2FA until they set up another method.`;
+  if (losing.length > 0 && (turnedOff.length > 0 || closedToAdmins.length > 0)) {
+    const names = (ts: FactorType[]) => ts.map((t) => METHOD_LABEL[t].toLowerCase()).join(" and ");
+    const what = [
+      turnedOff.length ? names(turnedOff) : "",
+      closedToAdmins.length ? `${names(closedToAdmins)} (no longer allowed for admins)` : "",
+    ]
+      .filter(Boolean)
+      .join(", and on ");
+    lossWarning = `${plural(losing.length, "member relies", "members rely")} on ${what} for 2FA. Turning it off means they count as having no 2FA until they set up another method.`;
   }
-  return { without2fa, losing, turnedOff, summary, lossWarning };
+  return { without2fa, losing, turnedOff, closedToAdmins, summary, lossWarning };
 }

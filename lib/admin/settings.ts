@@ -3,9 +3,17 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
 import type { Db, Executor } from "@/lib/db/client";
-import { mfaFactors, organizations, tempAccessCodes, users, type FactorType } from "@/lib/db/schema";
+import { factorTypes, mfaFactors, organizations, tempAccessCodes, users, type FactorType } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
-import { graceUntilFromLastDay, lastGraceDay, type PolicyOrg } from "@/lib/mfa/policy";
+import {
+  METHOD_ORDER,
+  allowedMethods,
+  graceUntilFromLastDay,
+  lastGraceDay,
+  mfaRequirement,
+  orgMethods,
+  type PolicyOrg,
+} from "@/lib/mfa/policy";
 import { endDevicesBeyond } from "@/lib/mfa/remembered-devices";
 import { recordExpiredTempCodes, revokeTempCodes, shortenTempCodes, tempCodeHours } from "@/lib/mfa/temp-codes";
 import type { RequestMeta } from "@/lib/request-context";
@@ -20,6 +28,26 @@ export const NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE =
 export const policySchema = z.object({
   allowTotp: checkbox,
   allowEmail: checkbox,
+  allowWebauthn: checkbox,
+  /**
+   * Methods admins may use (comma-separated, within the allowed ones): "" or absent = the same as
+   * everyone; "none" = no method (refused by updatePolicy).
+   */
+  adminMethods: z
+    .string()
+    .trim()
+    .max(100)
+    .nullish()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      if (v === "none") return [] as FactorType[];
+      const list = [...new Set(v.split(",").map((s) => s.trim()))];
+      if (!list.every((m): m is FactorType => (factorTypes as readonly string[]).includes(m))) {
+        ctx.addIssue({ code: "custom", message: "Choose methods from the list." });
+        return z.NEVER;
+      }
+      return METHOD_ORDER.filter((m) => list.includes(m));
+    }),
   require2fa: checkbox,
   /** Last day (YYYY-MM-DD, UTC) members may skip setting up 2FA; empty = no grace period. */
   graceDay: z
@@ -52,10 +80,10 @@ export const policySchema = z.object({
 export type PolicyInput = z.input<typeof policySchema>;
 export type Policy = z.output<typeof policySchema>;
 
-/** Active members with the types of their confirmed factors (every method, allowed or not). */
+/** Active members with their role and the types of their confirmed factors (every method, allowed or not). */
 export async function memberFactorSummary(db: Executor, orgId: string): Promise<(MemberFactors & { id: string })[]> {
   const members = await db
-    .select({ id: users.id, name: users.name, email: memberEmailSql(users) })
+    .select({ id: users.id, name: users.name, email: memberEmailSql(users), role: users.role })
     .from(users)
     .where(and(eq(users.orgId, orgId), isNull(users.deactivatedAt)))
     .orderBy(users.name, memberEmailSql(users));
@@ -75,8 +103,8 @@ export async function getPolicy(db: Db, actor: AdminActor) {
   return {
     org,
     graceDay: org.graceUntil ? lastGraceDay(org.graceUntil) : null,
-    members: members.map(({ name, email, types }) => ({ name, email, types })),
-    actorHas2fa: await hasActive2fa(db, user.id, org),
+    members: members.map(({ name, email, types, role }) => ({ name, email, types, role })),
+    actorHas2fa: await hasActive2fa(db, user, org),
   };
 }
 
@@ -84,12 +112,14 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /**
  * Saves the policy. Guardrails (the organisation cannot lock itself out):
- * - requiring 2FA needs at least one allowed method, and the acting admin's own 2FA under the new policy;
+ * - requiring 2FA needs at least one allowed method, and the acting admin's own 2FA under the new policy
+ *   (also when 2FA is enforced on the admin themselves);
+ * - a list of methods for admins must leave them at least one allowed method;
  * - turning off every method is refused while a member has 2FA enforced;
  * - turning off a method that members rely on needs `confirmMethodOff`;
  * - once the organisation requires 2FA, only an admin with active 2FA may change the policy (S28).
  * Lowering trust takes effect on what exists (S38), in the same transaction: fewer remember-browser
- * days end the remembered browsers older than that; turning a method off ends every remembered browser
+ * days end the remembered browsers older than that; turning a method off (for everyone or for admins) ends every remembered browser
  * of the organisation (a browser does not record which method remembered it); the audit row counts them.
  * Factors of a method turned off are kept but stop counting everywhere at once (usableFactors).
  * Turning temporary access codes off revokes every live code of the organisation; a lower maximum
@@ -105,10 +135,12 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
     const next: PolicyOrg = {
       allowTotp: input.allowTotp,
       allowEmail: input.allowEmail,
+      allowWebauthn: input.allowWebauthn,
+      adminMethods: input.adminMethods,
       require2fa: input.require2fa,
       graceUntil: input.require2fa && input.graceDay ? graceUntilFromLastDay(input.graceDay) : null,
     };
-    const noMethod = !next.allowTotp && !next.allowEmail;
+    const noMethod = orgMethods(next).length === 0;
     if (next.require2fa && noMethod) {
       throw fieldError("require2fa", "Allow at least one method before requiring two-factor authentication.");
     }
@@ -120,12 +152,18 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
         .limit(1);
       if (enforced) throw fieldError("allowTotp", "Some members must use 2FA (enforced): keep at least one method allowed.");
     }
+    if (!noMethod && next.adminMethods && allowedMethods(next, "admin").length === 0) {
+      throw fieldError("adminMethods", "Leave admins at least one allowed method, or let them use the same methods as everyone.");
+    }
     if (next.require2fa && input.graceDay) {
       const unchanged = current.require2fa && current.graceUntil?.getTime() === next.graceUntil?.getTime();
       if (!unchanged && input.graceDay < today(now)) throw fieldError("graceDay", "Choose today or a later date.");
     }
-    if (next.require2fa && !(await hasActive2fa(tx, actor.id, next))) {
-      if (await hasActive2fa(tx, actor.id, current)) {
+    // The acting admin must keep a usable method when 2FA is required for them (everyone, or enforced on them).
+    const self = { id: actor.id, role: "admin" as const };
+    const [own] = await tx.select({ mfaEnforced: users.mfaEnforced }).from(users).where(eq(users.id, actor.id));
+    if (mfaRequirement(next, { mfaEnforced: !!own?.mfaEnforced }).required && !(await hasActive2fa(tx, self, next))) {
+      if (await hasActive2fa(tx, self, current)) {
         throw fieldError("require2fa", "Your own 2FA uses a method you are turning off: add an allowed method to your account first.");
       }
       throw new AppError("own_2fa_required", NEEDS_OWN_2FA_TO_REQUIRE_MESSAGE);
@@ -146,6 +184,8 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
     const before = {
       allowTotp: current.allowTotp,
       allowEmail: current.allowEmail,
+      allowWebauthn: current.allowWebauthn,
+      adminMethods: current.adminMethods,
       require2fa: current.require2fa,
       graceUntil: current.graceUntil,
       rememberDeviceDays: current.rememberDeviceDays,
@@ -158,7 +198,8 @@ export async function updatePolicy(db: Db, actor: AdminActor, input: Policy, met
         String(after[k] instanceof Date ? (after[k] as Date).toISOString() : after[k]),
     );
     await tx.update(organizations).set(after).where(eq(organizations.id, current.id));
-    const methodTurnedOff = impact.turnedOff.length > 0;
+    // A method turned off, or closed to admins: a browser does not record which method remembered it.
+    const methodTurnedOff = impact.turnedOff.length > 0 || impact.closedToAdmins.length > 0;
     const devicesEnded =
       methodTurnedOff || after.rememberDeviceDays < current.rememberDeviceDays
         ? await endDevicesBeyond(tx, current.id, methodTurnedOff ? 0 : after.rememberDeviceDays)

@@ -17,7 +17,7 @@ const RESET_EVENTS = ["admin.mfa.removed", "operator.mfa.reset", "admin.incident
 export type Digest = {
   members: number;
   with2fa: number;
-  byMethod: { totp: number; email: number };
+  byMethod: { totp: number; email: number; webauthn: number };
   notEnrolled: { name: string; email: string; deadline: string; status: "due" | "overdue" | "not_set_up" }[];
   lockouts: { name: string; count: number }[];
   resets: number;
@@ -47,6 +47,7 @@ export async function computeDigest(db: Db, admin: { id: string; orgId: string }
     byMethod: {
       totp: active.filter((m) => m.methods.includes("totp")).length,
       email: active.filter((m) => m.methods.includes("email")).length,
+      webauthn: active.filter((m) => m.methods.includes("webauthn")).length,
     },
     notEnrolled: active
       .filter((m) => m.methods.length === 0)
@@ -70,7 +71,7 @@ export function digestEmail(to: { orgName: string; userName: string }, d: Digest
       kind: "list",
       items: [
         `${d.with2fa} of ${d.members} active members have two-factor authentication.`,
-        `Authenticator app: ${d.byMethod.totp}. Email codes: ${d.byMethod.email}.`,
+        `Authenticator app: ${d.byMethod.totp}. Security key or passkey: ${d.byMethod.webauthn}. Email codes: ${d.byMethod.email}.`,
         `Not set up: ${d.notEnrolled.length}.`,
         `Lockouts this week: ${d.lockouts.reduce((n, l) => n + l.count, 0)}. Admin 2FA resets this week: ${d.resets}.`,
       ],

@@ -1,8 +1,8 @@
 /** Who receives what: active admins who have not switched the kind off, and members who still must enrol. */
-import { and, eq, inArray, isNotNull, isNull, ne, notExists, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, ne, notExists, or, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { alertOptOuts, mfaFactors, users } from "@/lib/db/schema";
-import { allowedMethods, type PolicyOrg } from "@/lib/mfa/policy";
+import { alertOptOuts, mfaFactors, roles, users, type Role } from "@/lib/db/schema";
+import { allowedMethods, type MethodSettings } from "@/lib/mfa/policy";
 import type { AlertKind } from "./kinds";
 
 /** Active (signed up, not deactivated) admins of the organisation with `kind` switched on, except `exceptUserId`. */
@@ -39,10 +39,24 @@ export async function stillWantsAlert(db: Executor, orgId: string, userId: strin
  */
 export async function membersWithout2fa(
   db: Executor,
-  org: PolicyOrg & { id: string },
+  org: MethodSettings & { id: string },
   options: { graceOnly?: boolean; userIds?: string[] } = {},
 ) {
-  const allowed = allowedMethods(org);
+  // A factor counts only if the member's role may use its method (admins may be held to fewer).
+  const noUsableFactor = (role: Role) => {
+    const allowed = allowedMethods(org, role);
+    return and(
+      eq(users.role, role),
+      allowed.length
+        ? notExists(
+            db
+              .select({ one: sql`1` })
+              .from(mfaFactors)
+              .where(and(eq(mfaFactors.userId, users.id), isNotNull(mfaFactors.confirmedAt), inArray(mfaFactors.type, allowed))),
+          )
+        : undefined,
+    );
+  };
   return db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
@@ -53,14 +67,7 @@ export async function membersWithout2fa(
         isNotNull(users.passwordHash),
         options.graceOnly ? and(eq(users.mfaEnforced, false), isNull(users.mfaResetAt)) : undefined,
         options.userIds ? inArray(users.id, options.userIds) : undefined,
-        allowed.length
-          ? notExists(
-              db
-                .select({ one: sql`1` })
-                .from(mfaFactors)
-                .where(and(eq(mfaFactors.userId, users.id), isNotNull(mfaFactors.confirmedAt), inArray(mfaFactors.type, allowed))),
-            )
-          : undefined,
+        or(...roles.map(noUsableFactor)),
       ),
     )
     .orderBy(users.name);

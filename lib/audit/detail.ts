@@ -10,7 +10,7 @@ type Shown = string | null;
 const yesNo = (v: unknown) => (v === true || v === "true" ? "yes" : "no");
 const count = (label: string) => (v: unknown) => `${label}: ${Number(v)}`;
 
-const FACTOR_TYPES: Record<string, string> = { totp: "Authenticator app", email: "Email codes" };
+const FACTOR_TYPES: Record<string, string> = { totp: "Authenticator app", email: "Email codes", webauthn: "Security key or passkey" };
 const ROLES: Record<string, string> = { admin: "Admin", agent: "Agent" };
 
 const REASONS: Record<string, string> = {
@@ -65,6 +65,8 @@ function when(v: unknown): string {
 const POLICY_FIELDS: Record<string, string> = {
   allowTotp: "authenticator apps allowed",
   allowEmail: "email codes allowed",
+  allowWebauthn: "security keys and passkeys allowed",
+  adminMethods: "methods for admins",
   require2fa: "2FA required",
   graceUntil: "grace period",
   rememberDeviceDays: "remembered-browser days",

@@ -10,6 +10,7 @@ export type AuditEventName =
   | "mfa.challenge.success"
   | "mfa.challenge.failure"
   | "mfa.locked"
+  | "mfa.webauthn.counter_regressed"
   | "mfa.factor.added"
   | "mfa.factor.removed"
   | "mfa.factor.renamed"

@@ -18,10 +18,10 @@ export type MfaAccess = {
 
 export async function mfaAccess(
   db: Executor,
-  user: Pick<CurrentUser, "id" | "mfaEnforced" | "mfaResetAt" | "org">,
+  user: Pick<CurrentUser, "id" | "role" | "mfaEnforced" | "mfaResetAt" | "org">,
   now = new Date(),
 ): Promise<MfaAccess> {
   const requirement = mfaRequirement(user.org, user, now);
-  const without2fa = requirement.required && (await usableFactors(db, user.id, user.org)).length === 0;
+  const without2fa = requirement.required && (await usableFactors(db, user, user.org)).length === 0;
   return { mustEnrol: without2fa && !requirement.canSkip, enrolBy: without2fa && requirement.canSkip ? requirement.graceUntil : null };
 }

@@ -1,9 +1,14 @@
-/** The login-challenge token lives in an httpOnly cookie: scripts on the page never see it. */
+/**
+ * The login's cookies, all httpOnly: the challenge token (scripts on the page never see it), the
+ * remembered-browser token, the device cookie and, at the end, the session JWT that next-auth reads.
+ */
 import { cookies } from "next/headers";
-import { isProduction } from "@/lib/config";
+import { encode } from "next-auth/jwt";
+import { SESSION_MAX_AGE_SECONDS, getSecrets, isProduction } from "@/lib/config";
 import { REMEMBER_COOKIE } from "@/lib/mfa/remembered-devices";
 import { CHALLENGE_TTL_SECONDS } from "./challenge";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS } from "./device-cookie";
+import type { SignedIn } from "./open-session";
 
 export const CHALLENGE_COOKIE = "login_challenge";
 
@@ -35,7 +40,7 @@ export async function readDeviceCookie() {
   return (await cookies()).get(DEVICE_COOKIE)?.value ?? null;
 }
 
-/** Set only where a full login completes (lib/auth/options.ts). Secure whenever the app is served over https. */
+/** Set only where a full login completes (startSession). Secure whenever the app is served over https. */
 export async function setDeviceCookie(value: string) {
   const secure = isProduction() || (process.env.NEXTAUTH_URL ?? "").startsWith("https:");
   (await cookies()).set(DEVICE_COOKIE, value, {
@@ -45,4 +50,27 @@ export async function setDeviceCookie(value: string) {
     path: "/",
     maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
   });
+}
+
+/** next-auth's own name for its session cookie (lib/auth/options.ts: `useSecureCookies` in production). */
+export const sessionCookieName = () => `${isProduction() ? "__Secure-" : ""}next-auth.session-token`;
+
+/**
+ * The end of a login, in the response of the request whose step completed it: the session JWT, made with
+ * next-auth's own `encode` and the claims its callbacks read (lib/auth/options.ts), the device cookie
+ * that marks this browser as known, and the challenge cookie gone. No second request, no redirect dance.
+ */
+export async function startSession(signedIn: SignedIn) {
+  const jar = await cookies();
+  const token = { uid: signedIn.userId, sid: signedIn.sessionId, ver: signedIn.sessionVersion, sub: signedIn.userId };
+  const value = await encode({ token, secret: getSecrets().nextAuthSecret, maxAge: SESSION_MAX_AGE_SECONDS });
+  jar.set(sessionCookieName(), value, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isProduction(),
+    path: "/",
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+  jar.delete(CHALLENGE_COOKIE);
+  await setDeviceCookie(signedIn.deviceCookie);
 }

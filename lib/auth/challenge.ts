@@ -3,35 +3,51 @@
  * holds a random token; the row holds its hash, the user, expiry (10 minutes) and whether every
  * required factor has passed. The session is created only by consuming a completed challenge, once.
  */
-import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
-import { audit } from "@/lib/audit";
+import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { randomToken, sha256 } from "@/lib/crypto";
-import type { Db, Executor } from "@/lib/db/client";
+import { rowsOf, type Executor } from "@/lib/db/client";
 import { loginChallenges, organizations, users } from "@/lib/db/schema";
 import type { RequestMeta } from "@/lib/request-context";
-import { createSession } from "./sessions";
+import { consumeChallengeGate, openSessionWith, type OpenedRow } from "./session-sql";
 
 export const CHALLENGE_TTL_SECONDS = 10 * 60;
 
 export async function createChallenge(
   db: Executor,
-  input: { userId: string; orgId: string; completedMethod: string | null; meta?: RequestMeta },
+  input: {
+    userId: string;
+    orgId: string;
+    completedMethod: string | null;
+    meta?: RequestMeta;
+    /** The password step's counters, in the same statement: this one reset, that one given its attempt back. */
+    resetKey?: string;
+    releaseKey?: string;
+    /** A remembered browser let this login skip the second factor: its last use is recorded. */
+    rememberedTokenHash?: string;
+  },
 ) {
   const token = randomToken();
-  const [row] = await db
-    .insert(loginChallenges)
-    .values({
-      tokenHash: sha256(token),
-      userId: input.userId,
-      orgId: input.orgId,
-      expiresAt: sql`now() + make_interval(secs => ${CHALLENGE_TTL_SECONDS})`,
-      completedAt: input.completedMethod ? sql`now()` : null,
-      method: input.completedMethod,
-      ip: input.meta?.ip ?? null,
-      userAgent: input.meta?.userAgent ?? null,
-    })
-    .returning({ id: loginChallenges.id });
-  return { token, challengeId: row!.id };
+  const ctes: SQL[] = [];
+  if (input.resetKey) ctes.push(sql`r AS (DELETE FROM attempt_counters WHERE key = ${input.resetKey})`);
+  if (input.releaseKey) {
+    ctes.push(
+      sql`l AS (UPDATE attempt_counters SET count = GREATEST(0, count - 1) WHERE key = ${input.releaseKey} AND locked_until IS NULL)`,
+    );
+  }
+  if (input.rememberedTokenHash) {
+    ctes.push(
+      sql`d AS (UPDATE remembered_devices SET last_used_at = now() WHERE token_hash = ${input.rememberedTokenHash} AND user_id = ${input.userId})`,
+    );
+  }
+  const [row] = await rowsOf<{ id: string }>(
+    db,
+    sql`${ctes.length ? sql`WITH ${sql.join(ctes, sql`, `)}` : sql``}
+      INSERT INTO login_challenges (token_hash, user_id, org_id, expires_at, completed_at, method, ip, user_agent)
+      VALUES (${sha256(token)}, ${input.userId}, ${input.orgId}, now() + make_interval(secs => ${CHALLENGE_TTL_SECONDS}),
+        ${input.completedMethod ? sql`now()` : sql`NULL`}, ${input.completedMethod}, ${input.meta?.ip ?? null}, ${input.meta?.userAgent ?? null})
+      RETURNING id`,
+  );
+  return { token, challengeId: String(row!.id) };
 }
 
 /** A live (unexpired, unconsumed) challenge with its user and organisation, or null. */
@@ -73,48 +89,17 @@ export async function completeChallenge(db: Executor, challengeId: string, metho
 }
 
 /**
- * Consumes a completed challenge and creates the session, in one transaction. The UPDATE … WHERE
- * consumed_at IS NULL makes it single-use: of two concurrent calls exactly one gets a session.
+ * Consumes a completed challenge and creates the session, in one statement (lib/auth/session-sql.ts).
+ * The UPDATE … WHERE consumed_at IS NULL makes it single-use: of two concurrent calls exactly one gets a
+ * session. For logins whose last step completed the challenge in an earlier request (enrolment at login,
+ * "skip for now", a password-only user); the second-factor step opens its session itself.
  */
-export async function consumeChallenge(db: Db, token: string | null | undefined, meta?: RequestMeta) {
+export async function consumeChallenge(
+  db: Executor,
+  token: string | null | undefined,
+  meta: RequestMeta = { ip: "unknown", userAgent: "" },
+): Promise<OpenedRow | null> {
   if (!token || token.length > 200) return null;
-  return db.transaction(async (tx) => {
-    const [challenge] = await tx
-      .update(loginChallenges)
-      .set({ consumedAt: sql`now()` })
-      .where(
-        and(
-          eq(loginChallenges.tokenHash, sha256(token)),
-          isNull(loginChallenges.consumedAt),
-          isNotNull(loginChallenges.completedAt),
-          gt(loginChallenges.expiresAt, sql`now()`),
-        ),
-      )
-      .returning();
-    if (!challenge) return null;
-    const [before] = await tx.select({ lastLoginAt: users.lastLoginAt }).from(users).where(eq(users.id, challenge.userId));
-    const [user] = await tx
-      .update(users)
-      .set({ lastLoginAt: sql`now()` })
-      .where(and(eq(users.id, challenge.userId), eq(users.orgId, challenge.orgId), isNull(users.deactivatedAt)))
-      .returning();
-    if (!user) return null;
-    const sessionId = await createSession(tx, {
-      userId: user.id,
-      orgId: user.orgId,
-      method: challenge.method,
-      ip: meta?.ip ?? challenge.ip,
-      userAgent: meta?.userAgent ?? challenge.userAgent,
-    });
-    await audit(tx, {
-      orgId: user.orgId,
-      event: "login.success",
-      actorUserId: user.id,
-      targetUserId: user.id,
-      detail: { method: challenge.method ?? "password" },
-      meta: meta ?? { ip: challenge.ip ?? "unknown", userAgent: challenge.userAgent ?? "" },
-    });
-    // The account's very first sign-in (just signed up, or invited): no earlier browser to compare with.
-    return { user, sessionId, method: challenge.method, firstSignIn: !before?.lastLoginAt };
-  });
+  const { opened } = await openSessionWith(db, { gate: consumeChallengeGate(sql`token_hash = ${sha256(token)}`), meta });
+  return opened;
 }

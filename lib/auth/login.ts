@@ -1,23 +1,14 @@
 /** The password step of login: verify, limit attempts, and open a login challenge for what comes next. */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import {
-  PASSWORD_ACCOUNT_LIMIT,
-  PASSWORD_DEVICE_LIMIT,
-  PASSWORD_IP_LIMIT,
-  keys,
-  minutesText,
-  releaseAttempt,
-  reserveAttempt,
-  resetAttempts,
-} from "@/lib/attempts";
+import { PASSWORD_ACCOUNT_LIMIT, PASSWORD_DEVICE_LIMIT, PASSWORD_IP_LIMIT, keys, minutesText, reserveAttempts } from "@/lib/attempts";
 import { audit } from "@/lib/audit";
+import { sha256 } from "@/lib/crypto";
 import type { Db } from "@/lib/db/client";
-import { users, organizations } from "@/lib/db/schema";
+import { mfaFactors, organizations, rememberedDevices, users, type FactorType, type Role } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { usableFactors } from "@/lib/mfa/factors";
-import { mfaRequirement } from "@/lib/mfa/policy";
-import { isRememberedDevice } from "@/lib/mfa/remembered-devices";
+import { allowedMethods, mfaRequirement, type PolicyOrg } from "@/lib/mfa/policy";
+import { liveRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { verifyPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { currentPassword, email } from "@/lib/validation";
@@ -40,13 +31,14 @@ export const loginSchema = z.object({
  */
 export type NextStep = "done" | "mfa" | "enrol";
 
-export async function nextLoginStep(
-  db: Db,
-  user: { id: string; mfaEnforced: boolean; mfaResetAt?: Date | null },
-  org: Parameters<typeof mfaRequirement>[0],
-): Promise<NextStep> {
-  const factors = await usableFactors(db, user.id, org);
-  if (factors.length > 0) return "mfa";
+/** The step after the password, from the types of the user's confirmed factors (those their role may use count). */
+export function nextStepFor(
+  user: { role: Role; mfaEnforced: boolean; mfaResetAt?: Date | null },
+  org: PolicyOrg,
+  factorTypes: readonly string[],
+): NextStep {
+  const allowed = allowedMethods(org, user.role);
+  if (factorTypes.some((t) => allowed.includes(t as FactorType))) return "mfa";
   return mfaRequirement(org, user).required ? "enrol" : "done";
 }
 
@@ -77,30 +69,39 @@ export type BrowserCookies = {
  * `rememberedDevice` skips the second factor (never the password: that is checked first).
  */
 export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, meta: RequestMeta, browser: BrowserCookies = {}) {
-  // Looking the user up names no secret; the same query runs for unknown emails.
+  // 1. The account, its organisation, its confirmed factor types and whether this browser is remembered,
+  // in one query. Looking the user up names no secret; the same query runs for unknown emails.
+  const remembered = browser.rememberedDevice && browser.rememberedDevice.length <= 200 ? sha256(browser.rememberedDevice) : "";
   const [row] = await db
-    .select({ user: users, org: organizations })
+    .select({
+      user: users,
+      org: organizations,
+      factorTypes: sql<string>`(SELECT coalesce(string_agg(DISTINCT ${mfaFactors.type}, ','), '') FROM ${mfaFactors}
+        WHERE ${mfaFactors.userId} = ${users.id} AND ${mfaFactors.confirmedAt} IS NOT NULL)`,
+      remembered: sql<boolean>`EXISTS (SELECT 1 FROM ${rememberedDevices} WHERE ${rememberedDevices.tokenHash} = ${remembered}
+        AND ${rememberedDevices.userId} = ${users.id} AND ${liveRememberedDevice(sql`${organizations.rememberDeviceDays}`)})`,
+    })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, input.email));
   const device = row ? deviceFor(browser.device, row.user.id, row.user.sessionVersion) : null;
   const userKey = device ? keys.passwordDevice(device.userId, device.nonce) : keys.passwordAccount(input.email);
   const ipKey = keys.passwordIp(meta.ip);
-  for (const [key, limit] of [
-    [ipKey, PASSWORD_IP_LIMIT],
-    [userKey, device ? PASSWORD_DEVICE_LIMIT : PASSWORD_ACCOUNT_LIMIT],
-  ] as const) {
-    const reservation = await reserveAttempt(db, key, limit);
-    if (!reservation.allowed) {
-      await auditLocked(db, row?.user, key === ipKey ? "address" : device ? "device" : "account", meta);
-      throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
-    }
+
+  // 2. Both attempt limits, reserved before the password is checked: the address first, then the account.
+  const reservation = await reserveAttempts(db, [
+    { key: ipKey, limit: PASSWORD_IP_LIMIT },
+    { key: userKey, limit: device ? PASSWORD_DEVICE_LIMIT : PASSWORD_ACCOUNT_LIMIT },
+  ]);
+  if (!reservation.allowed) {
+    await auditLocked(db, row?.user, reservation.key === ipKey ? "address" : device ? "device" : "account", meta);
+    throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
   }
 
   const ok = await verifyPassword(row?.user.passwordHash, input.password);
 
   if (!row || !ok || row.user.deactivatedAt) {
-    // Unknown emails are recorded too (no organisation: no admin sees them): monitoring, and the same
+    // 3. Unknown emails are recorded too (no organisation: no admin sees them): monitoring, and the same
     // work on both paths so the answer takes the same time (S10; measured by `npm run bench`).
     // A member who never chose a password is recorded like an unknown email: their organisation's log
     // would otherwise tell its admin whether an added address has an account elsewhere (S39).
@@ -117,15 +118,23 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
     throw new AppError("unauthorized", GENERIC_LOGIN_ERROR);
   }
 
-  // Only the counter this browser used: a known browser's success leaves the account-wide lock alone.
-  await resetAttempts(db, userKey);
-  await releaseAttempt(db, ipKey);
-  let step = await nextLoginStep(db, row.user, row.org);
-  let method: string | null = step === "done" ? "password" : null;
-  if (step === "mfa" && (await isRememberedDevice(db, { id: row.user.id, org: row.org }, browser.rememberedDevice))) {
-    step = "done";
+  let next = nextStepFor(row.user, row.org, row.factorTypes ? row.factorTypes.split(",") : []);
+  let method: string | null = next === "done" ? "password" : null;
+  // A remembered browser skips the second factor (never the password: that was checked first).
+  if (next === "mfa" && row.remembered && row.org.rememberDeviceDays > 0) {
+    next = "done";
     method = "remembered";
   }
-  const { token } = await createChallenge(db, { userId: row.user.id, orgId: row.user.orgId, completedMethod: method, meta });
-  return { token, next: step };
+  // 3. The challenge, with the counters in the same statement: only the counter this browser used is
+  // reset (a known browser's success leaves the account-wide lock alone), the address gets its attempt back.
+  const { token } = await createChallenge(db, {
+    userId: row.user.id,
+    orgId: row.user.orgId,
+    completedMethod: method,
+    meta,
+    resetKey: userKey,
+    releaseKey: ipKey,
+    rememberedTokenHash: method === "remembered" ? remembered : undefined,
+  });
+  return { token, next };
 }

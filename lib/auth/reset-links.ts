@@ -135,7 +135,7 @@ export async function findResetLink(
  * recovery codes. `required` false: the link alone is enough (no 2FA, or email codes only).
  */
 export async function stepUpOptions(db: Executor, target: ResetTarget) {
-  const factors = await usableFactors(db, target.user.id, target.org);
+  const factors = await usableFactors(db, target.user, target.org);
   if (factors.length === 0) return { required: false, totp: false, recovery: false };
   const totp = factors.some((f) => f.type === "totp");
   const recovery = (await remainingRecoveryCodes(db, target.user.id)) > 0;

@@ -18,7 +18,14 @@ import type { Db, Executor } from "@/lib/db/client";
 import { passwordResets, users } from "@/lib/db/schema";
 import { AppError, fieldError } from "@/lib/errors";
 import { notifyUser } from "@/lib/mfa/notify";
-import { checkRecoveryCode, checkTotpFactor, recoveryLoginSchema, type FactorSubject } from "@/lib/mfa/verify-login";
+import {
+  checkRecoveryCode,
+  checkTotpFactor,
+  finishWith,
+  recoveryLoginSchema,
+  totpCommit,
+  type FactorSubject,
+} from "@/lib/mfa/verify-login";
 import { hashPassword } from "@/lib/passwords";
 import type { RequestMeta } from "@/lib/request-context";
 import { newPassword, passwordEmailProblem, sixDigitCode } from "@/lib/validation";
@@ -84,8 +91,8 @@ export async function verifyResetFactor(db: Db, input: { token: string; code: st
       meta,
     });
   };
-  if (method === "totp") await checkTotpFactor(db, subject, input.code, meta, finish);
-  else await checkRecoveryCode(db, subject, input.code, meta, finish);
+  if (method === "totp") await checkTotpFactor(db, subject, input.code, meta, totpCommit(finish));
+  else await checkRecoveryCode(db, subject, input.code, meta, finishWith(db, finish));
   return { proof, expiresAt: link.reset.expiresAt };
 }
 

@@ -7,7 +7,7 @@ import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/config";
 import type { Executor } from "@/lib/db/client";
 import { loginChallenges, organizations, passwordResets, rememberedDevices, sessions, users } from "@/lib/db/schema";
-import type { Role } from "@/lib/db/schema";
+import type { FactorType, Role } from "@/lib/db/schema";
 
 export type SessionClaims = { uid: string; sid: string; ver: number };
 
@@ -27,6 +27,8 @@ export type CurrentUser = {
     graceUntil: Date | null;
     allowTotp: boolean;
     allowEmail: boolean;
+    allowWebauthn: boolean;
+    adminMethods: FactorType[] | null;
     rememberDeviceDays: number;
   };
 };
@@ -96,6 +98,8 @@ export async function validateSession(db: Executor, claims: SessionClaims): Prom
       graceUntil: org.graceUntil,
       allowTotp: org.allowTotp,
       allowEmail: org.allowEmail,
+      allowWebauthn: org.allowWebauthn,
+      adminMethods: org.adminMethods,
       rememberDeviceDays: org.rememberDeviceDays,
     },
   };

@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { dataDir } from "@/lib/config";
 import * as schema from "./schema";
@@ -45,6 +46,12 @@ function handle(): Promise<Handle> {
     throw error;
   });
   return globalForDb.__dbHandle;
+}
+
+/** Runs a hand-written statement (one round trip) and returns its rows, whichever driver is behind `db`. */
+export async function rowsOf<T>(db: Executor, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }
 
 export async function getDb(): Promise<Db> {

@@ -1,10 +1,13 @@
 /**
  * The data model, part 1: organisations, users, login and factors, sessions, invitations, audit, dev
- * mail. lib/db/schema.ts re-exports it with part 2, the ways back into an account (schema-recovery.ts);
+ * mail. lib/db/schema.ts re-exports it with parts 2 and 3, the ways back into an account (schema-recovery.ts);
  * import from there. Stored secrets: see lib/db/schema.ts.
  */
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+export const factorTypes = ["totp", "email", "webauthn"] as const;
+export type FactorType = (typeof factorTypes)[number];
 
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 export const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -14,6 +17,13 @@ export const organizations = pgTable("organizations", {
   name: text("name").notNull(),
   allowTotp: boolean("allow_totp").notNull().default(true),
   allowEmail: boolean("allow_email").notNull().default(true),
+  /** Security keys and passkeys (WebAuthn, lib/mfa/webauthn.ts). */
+  allowWebauthn: boolean("allow_webauthn").notNull().default(true),
+  /**
+   * Admins only: the methods they may use, within the allowed ones above (e.g. no email codes for
+   * admins). Null: the same as everyone. Decided in one place: lib/mfa/policy.ts isMethodAllowed.
+   */
+  adminMethods: text("admin_methods").array().$type<FactorType[]>(),
   require2fa: boolean("require_2fa").notNull().default(false),
   /** End of the grace period: until this instant members may skip setting up 2FA. */
   graceUntil: ts("grace_until"),
@@ -105,7 +115,7 @@ export const loginChallenges = pgTable(
     expiresAt: ts("expires_at").notNull(),
     /** Set when every required factor has passed; only then can the session be created. */
     completedAt: ts("completed_at"),
-    /** How the second step was passed: password (no 2FA), totp, email, recovery, remembered. */
+    /** How the second step was passed: password (no 2FA), totp, email, webauthn, recovery, remembered. */
     method: text("method"),
     /** Set once by authorize(): a second use of the token gets nothing. */
     consumedAt: ts("consumed_at"),
@@ -117,9 +127,6 @@ export const loginChallenges = pgTable(
   (t) => [uniqueIndex("login_challenges_token_idx").on(t.tokenHash), index("login_challenges_user_idx").on(t.userId)],
 );
 
-export const factorTypes = ["totp", "email"] as const;
-export type FactorType = (typeof factorTypes)[number];
-
 export const mfaFactors = pgTable(
   "mfa_factors",
   {
@@ -130,6 +137,7 @@ export const mfaFactors = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
+    /** webauthn: a security key or passkey; its credential is in webauthn_credentials (schema-webauthn.ts). */
     type: text("type", { enum: factorTypes }).notNull(),
     name: text("name").notNull(),
     /** TOTP only: AES-256-GCM ciphertext of the Base32 secret. */

@@ -6,4 +6,5 @@
  */
 export * from "./schema-core";
 export * from "./schema-recovery";
+export * from "./schema-webauthn";
 export * from "./schema-alerts";

@@ -79,7 +79,7 @@ export function sampleEmail(kind: SampleKind): Email {
         {
           members: 6,
           with2fa: 4,
-          byMethod: { totp: 3, email: 1 },
+          byMethod: { totp: 3, email: 1, webauthn: 0 },
           notEnrolled: [
             { name: USER, email: "sam@example.test", deadline: "by 2026-12-01", status: "due" },
             { name: "Olly Overdue", email: "olly@example.test", deadline: "overdue: required now", status: "overdue" },

@@ -53,7 +53,7 @@ export async function hasEmailFactor(db: Executor, userId: string) {
  * the account's address. Also the resend during enrolment (same cooldown).
  */
 export async function startEmailEnrolment(db: Db, actor: MfaActor, input: z.infer<typeof startEmailEnrolmentSchema>) {
-  if (!isMethodAllowed(actor.org, "email")) throw new AppError("forbidden", EMAIL_NOT_ALLOWED);
+  if (!isMethodAllowed(actor.org, "email", actor.role)) throw new AppError("forbidden", EMAIL_NOT_ALLOWED);
   const code = randomDigits(6);
   const reserved = await db.transaction(async (tx) => {
     await lockUser(tx, actor.id);
@@ -103,7 +103,7 @@ export async function confirmEmailEnrolment(
   input: z.infer<typeof confirmEmailEnrolmentSchema>,
   meta?: RequestMeta,
 ) {
-  if (!isMethodAllowed(actor.org, "email")) throw new AppError("forbidden", EMAIL_NOT_ALLOWED);
+  if (!isMethodAllowed(actor.org, "email", actor.role)) throw new AppError("forbidden", EMAIL_NOT_ALLOWED);
   const key = enrolAttemptsKey(actor.id);
   const reservation = await reserveAttempt(db, key, EMAIL_ENROL_LIMIT);
   if (!reservation.allowed) {

@@ -28,7 +28,14 @@ import {
 } from "./email-codes";
 import { EMAIL_CODE_MINUTES, EMAIL_RESEND_COOLDOWN_SECONDS, maskEmail, type SendLoginCodeResult } from "./email-shared";
 import { isMethodAllowed } from "./policy";
-import { LOCKED_MESSAGE, completeWithFactor, failSecondFactor, reserveSecondFactorAttempt } from "./verify-login";
+import {
+  LOCKED_MESSAGE,
+  completeWithFactor,
+  failSecondFactor,
+  reserveSecondFactorAttempt,
+  type LoginOptions,
+  type VerifiedLogin,
+} from "./verify-login";
 
 export const sendLoginCodeSchema = z.object({
   /** "auto": only when this login has no code yet (the screen opening); "resend": a new code. */
@@ -38,7 +45,7 @@ export const emailLoginSchema = z.object({ code: emailCodeSchema });
 
 /** Email codes can be used for this login: the organisation allows them and the user set them up. */
 async function emailUsable(db: Executor, challenge: LiveChallenge) {
-  return isMethodAllowed(challenge.org, "email") ? confirmedEmailFactor(db, challenge.user.id) : null;
+  return isMethodAllowed(challenge.org, "email", challenge.user.role) ? confirmedEmailFactor(db, challenge.user.id) : null;
 }
 
 /** What the 2FA screen shows about email codes for this login (read-only: rendering sends nothing). */
@@ -113,21 +120,34 @@ export async function sendLoginEmailCode(
  * Checks an emailed code. The attempt is counted first in the budget shared with TOTP and recovery
  * codes; the code is used with one conditional UPDATE inside the transaction that completes the login.
  */
-export async function verifyEmailLogin(db: Db, challenge: LiveChallenge, input: z.infer<typeof emailLoginSchema>, meta: RequestMeta) {
+export async function verifyEmailLogin(
+  db: Db,
+  challenge: LiveChallenge,
+  input: z.infer<typeof emailLoginSchema>,
+  meta: RequestMeta,
+  options: LoginOptions = {},
+): Promise<VerifiedLogin> {
   const attempt = await reserveSecondFactorAttempt(db, challenge);
   const scope: Scope = { purpose: "login", challengeId: challenge.challenge.id };
   const factor = await emailUsable(db, challenge);
   const done = factor
-    ? await completeWithFactor(db, challenge, "email", meta, async (tx) => {
-        const used = await consumeCode(tx, challenge.user.id, scope, input.code);
-        if (!used) return null;
-        await tx
-          .update(mfaFactors)
-          .set({ lastUsedAt: sql`now()` })
-          .where(eq(mfaFactors.id, factor.id));
-        return { factor: factor.name };
-      })
+    ? await completeWithFactor(
+        db,
+        challenge,
+        "email",
+        meta,
+        async (tx) => {
+          const used = await consumeCode(tx, challenge.user.id, scope, input.code);
+          if (!used) return null;
+          await tx
+            .update(mfaFactors)
+            .set({ lastUsedAt: sql`now()` })
+            .where(eq(mfaFactors.id, factor.id));
+          return { factor: factor.name };
+        },
+        options,
+      )
     : null;
-  if (done) return { method: "email" as const };
+  if (done) return { session: done.session, rememberedDevice: done.rememberedDevice };
   return failSecondFactor(db, challenge, "email", attempt, meta, WRONG_EMAIL_CODE);
 }

@@ -26,7 +26,7 @@ export const confirmTotpSchema = z.object({
 });
 
 export async function startTotpEnrolment(db: Db, actor: MfaActor) {
-  if (!isMethodAllowed(actor.org, "totp")) {
+  if (!isMethodAllowed(actor.org, "totp", actor.role)) {
     throw new AppError("forbidden", "Your organisation does not allow authenticator apps.");
   }
   const secret = newTotpSecret();
@@ -58,7 +58,8 @@ export async function confirmTotpEnrolment(db: Db, actor: MfaActor, input: z.inf
       ),
     );
   if (!pending?.secretEnc) throw new AppError("not_found", "This set-up has expired. Start again to get a new QR code.");
-  if (!isMethodAllowed(actor.org, "totp")) throw new AppError("forbidden", "Your organisation does not allow authenticator apps.");
+  if (!isMethodAllowed(actor.org, "totp", actor.role))
+    throw new AppError("forbidden", "Your organisation does not allow authenticator apps.");
   const check = await checkTotp(decrypt(pending.secretEnc), input.code);
   if (!check.valid) {
     throw fieldError(

@@ -2,9 +2,9 @@
 import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import { audit } from "@/lib/audit";
 import type { Executor } from "@/lib/db/client";
-import { mfaFactors, recoveryCodes, users } from "@/lib/db/schema";
+import { mfaFactors, recoveryCodes, users, type FactorType, type Role } from "@/lib/db/schema";
 import type { RequestMeta } from "@/lib/request-context";
-import { allowedMethods, type PolicyOrg } from "./policy";
+import { allowedMethods, type MethodSettings } from "./policy";
 import { replaceRecoveryCodes } from "./recovery";
 
 export async function listFactors(db: Executor, userId: string) {
@@ -21,10 +21,13 @@ export async function listFactors(db: Executor, userId: string) {
     .orderBy(asc(mfaFactors.createdAt));
 }
 
-/** Confirmed factors whose method the organisation currently allows: the ones that can be used at login. */
-export async function usableFactors(db: Executor, userId: string, org: PolicyOrg) {
-  const allowed = allowedMethods(org);
-  return (await listFactors(db, userId)).filter((f) => allowed.includes(f.type));
+/**
+ * Confirmed factors whose method the organisation currently allows for the user's role: the ones that
+ * can be used at login, and the only ones that make "2FA on" anywhere (policy, members, guardrails).
+ */
+export async function usableFactors(db: Executor, user: { id: string; role: Role }, org: MethodSettings) {
+  const allowed = allowedMethods(org, user.role);
+  return (await listFactors(db, user.id)).filter((f) => allowed.includes(f.type));
 }
 
 export async function remainingRecoveryCodes(db: Executor, userId: string) {
@@ -42,7 +45,7 @@ export async function remainingRecoveryCodes(db: Executor, userId: string) {
 export async function onFactorConfirmed(
   tx: Executor,
   actor: { id: string; orgId: string },
-  factor: { type: "totp" | "email"; name: string },
+  factor: { type: FactorType; name: string },
   meta?: RequestMeta,
 ) {
   const confirmed = await tx

@@ -30,6 +30,7 @@ export function challengeActor(challenge: LiveChallenge): MfaActor {
     orgId: user.orgId,
     email: user.email,
     name: user.name,
+    role: user.role,
     mfaEnforced: user.mfaEnforced,
     mfaResetAt: user.mfaResetAt,
     org,
@@ -39,7 +40,7 @@ export function challengeActor(challenge: LiveChallenge): MfaActor {
 /** Whether this login must (or may) enrol now, and whether skipping is still possible. */
 export async function loginEnrolmentState(db: Db, challenge: LiveChallenge) {
   const requirement = mfaRequirement(challenge.org, challenge.user);
-  const hasFactor = (await usableFactors(db, challenge.user.id, challenge.org)).length > 0;
+  const hasFactor = (await usableFactors(db, challenge.user, challenge.org)).length > 0;
   return {
     needed: requirement.required && !hasFactor && !challenge.challenge.completedAt,
     canSkip: requirement.canSkip,
@@ -47,7 +48,8 @@ export async function loginEnrolmentState(db: Db, challenge: LiveChallenge) {
   };
 }
 
-async function assertNeeded(db: Db, challenge: LiveChallenge) {
+/** Refuses unless this login must (or may) enrol now: a password alone never adds a factor to an account that has one. */
+export async function assertNeeded(db: Db, challenge: LiveChallenge) {
   const state = await loginEnrolmentState(db, challenge);
   if (!state.needed) throw new AppError("forbidden", "Two-factor setup is not needed for this sign-in. Please sign in again.");
   return state;

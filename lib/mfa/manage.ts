@@ -72,7 +72,7 @@ export async function removeFactor(db: Db, actor: MfaActor, input: z.infer<typeo
   await confirmPassword(db, actor, input.password);
   const result = await db.transaction(async (tx) => {
     const factor = await ownFactor(tx, actor, input.factorId);
-    const remaining = (await usableFactors(tx, actor.id, actor.org)).filter((f) => f.id !== factor.id);
+    const remaining = (await usableFactors(tx, actor, actor.org)).filter((f) => f.id !== factor.id);
     if (remaining.length === 0 && mfaRequirement(actor.org, actor).required) {
       throw new AppError("forbidden", REQUIRED_BY_ADMIN_MESSAGE);
     }

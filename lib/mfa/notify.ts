@@ -24,7 +24,7 @@ export type SecurityNotice =
 
 type Recipient = { email: string; name: string; org: { name: string } };
 
-const typeName = (t?: unknown) => (t === "email" ? "email codes" : "an authenticator app");
+const typeName = (t?: unknown) => (t === "email" ? "email codes" : t === "webauthn" ? "a security key or passkey" : "an authenticator app");
 
 /** When, which browser, from which address: what lets the owner recognise (or not) their own action. */
 function where(d: Record<string, unknown>) {

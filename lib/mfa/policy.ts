@@ -4,10 +4,20 @@
  * enrol again), or the organisation requires it for everyone.
  * Skipping is possible only for an organisation-wide requirement, before the grace period ends.
  */
-import type { FactorType } from "@/lib/db/schema";
+import type { FactorType, Role } from "@/lib/db/schema";
 import { DEFAULT_LOCALE } from "@/lib/locale";
 
-export type PolicyOrg = { require2fa: boolean; graceUntil: Date | null; allowTotp: boolean; allowEmail: boolean };
+export type PolicyOrg = {
+  require2fa: boolean;
+  graceUntil: Date | null;
+  allowTotp: boolean;
+  allowEmail: boolean;
+  allowWebauthn: boolean;
+  /** Admins may use only these (within the allowed methods); null: the same as everyone. */
+  adminMethods: FactorType[] | null;
+};
+/** The organisation's method settings, without the requirement (what policy-impact and the settings form pass around). */
+export type MethodSettings = Pick<PolicyOrg, "allowTotp" | "allowEmail" | "allowWebauthn" | "adminMethods">;
 /** `mfaResetAt`: "Require everyone to set up 2FA again" removed their factors; required, no grace, until they enrol. */
 export type PolicyUser = { mfaEnforced: boolean; mfaResetAt?: Date | null };
 
@@ -18,7 +28,7 @@ export type MfaRequirement = {
   graceUntil: Date | null;
 };
 
-export function mfaRequirement(org: PolicyOrg, user: PolicyUser, now = new Date()): MfaRequirement {
+export function mfaRequirement(org: Pick<PolicyOrg, "require2fa" | "graceUntil">, user: PolicyUser, now = new Date()): MfaRequirement {
   if (user.mfaEnforced || user.mfaResetAt) return { required: true, canSkip: false, graceUntil: null };
   if (!org.require2fa) return { required: false, canSkip: false, graceUntil: null };
   const inGrace = !!org.graceUntil && now.getTime() < org.graceUntil.getTime();
@@ -53,15 +63,34 @@ export function formatGraceDay(day: string, now = new Date(), locale = DEFAULT_L
   return date.toLocaleDateString(locale, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: "UTC" });
 }
 
-export function allowedMethods(org: PolicyOrg): FactorType[] {
-  const methods: FactorType[] = [];
-  if (org.allowTotp) methods.push("totp");
-  if (org.allowEmail) methods.push("email");
-  return methods;
+export const METHOD_LABEL: Record<FactorType, string> = {
+  webauthn: "Security key or passkey",
+  totp: "Authenticator app",
+  email: "Email codes",
+};
+
+/** Strongest first: the order methods are listed and offered in. */
+export const METHOD_ORDER: readonly FactorType[] = ["webauthn", "totp", "email"];
+
+/** The methods the organisation allows to anyone (the policy's three checkboxes). */
+export function orgMethods(org: MethodSettings): FactorType[] {
+  const on: Record<FactorType, boolean> = { webauthn: org.allowWebauthn, totp: org.allowTotp, email: org.allowEmail };
+  return METHOD_ORDER.filter((m) => on[m]);
 }
 
-export function isMethodAllowed(org: PolicyOrg, type: FactorType) {
-  return allowedMethods(org).includes(type);
+/**
+ * "Is method M allowed for this user (role) in this organisation?" — decided here and nowhere else. A
+ * method is allowed when the organisation allows it and, for admins, when the admins' list (if any)
+ * names it. Factors of a method that is not allowed stop counting everywhere (usableFactors).
+ */
+export function isMethodAllowed(org: MethodSettings, type: FactorType, role: Role) {
+  if (!orgMethods(org).includes(type)) return false;
+  return role !== "admin" || !org.adminMethods || org.adminMethods.includes(type);
+}
+
+/** Every method allowed for a user of `role`, strongest first. */
+export function allowedMethods(org: MethodSettings, role: Role): FactorType[] {
+  return METHOD_ORDER.filter((m) => isMethodAllowed(org, m, role));
 }
 
 /**

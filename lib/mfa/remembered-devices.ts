@@ -6,7 +6,7 @@
  * delete every remembered device of the user. Lowering the organisation's setting (or turning a
  * method off) ends, for good, the remembered devices the new setting would not allow (S38).
  */
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
 import { randomToken, sha256 } from "@/lib/crypto";
@@ -38,11 +38,16 @@ export async function rememberDevice(db: Executor, user: RememberedUser, meta: R
     expiresAt,
   });
   await audit(db, { orgId: user.orgId, event: "device.remembered", actorUserId: user.id, targetUserId: user.id, detail: { days }, meta });
+  await notifyRemembered(user, expiresAt, meta);
+  return { token, expiresAt };
+}
+
+/** The owner's email about a browser that will not be asked for the second factor until `expiresAt`. */
+export async function notifyRemembered(user: { email: string; name: string; org: { name: string } }, expiresAt: Date, meta: RequestMeta) {
   await notifyUser(user, "device-remembered", {
     device: describeUserAgent(meta.userAgent).text,
     until: expiresAt.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
   });
-  return { token, expiresAt };
 }
 
 /**
@@ -59,16 +64,18 @@ export async function isRememberedDevice(
   const rows = await db
     .update(rememberedDevices)
     .set({ lastUsedAt: sql`now()` })
-    .where(
-      and(
-        eq(rememberedDevices.tokenHash, sha256(token)),
-        eq(rememberedDevices.userId, user.id),
-        gt(rememberedDevices.expiresAt, sql`now()`),
-        gt(rememberedDevices.createdAt, sql`now() - make_interval(days => ${days})`),
-      ),
-    )
+    .where(and(eq(rememberedDevices.tokenHash, sha256(token)), eq(rememberedDevices.userId, user.id), liveRememberedDevice(days)))
     .returning({ id: rememberedDevices.id });
   return rows.length === 1;
+}
+
+/**
+ * The one rule for a remembered browser that still skips the second factor: not expired, and younger than
+ * the organisation's current setting (`days`: a number, or the column when the organisation is joined in,
+ * as the password step's lookup does in lib/auth/login.ts).
+ */
+export function liveRememberedDevice(days: number | SQL) {
+  return sql`${rememberedDevices.expiresAt} > now() AND ${rememberedDevices.createdAt} > now() - make_interval(days => ${days})`;
 }
 
 /**

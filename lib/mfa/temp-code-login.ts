@@ -63,16 +63,16 @@ export async function verifyTempCodeLogin(db: Db, challenge: LiveChallenge, inpu
     return detail;
   });
   if (done) {
-    const factorsRemoved = done.factorsRemoved === true;
+    const factorsRemoved = done.detail.factorsRemoved === true;
     await notifyUser({ ...user, org }, "temp-code-used", { factorsRemoved, at: new Date(), ip: meta.ip, userAgent: meta.userAgent });
     await alertAdmins(db, {
       kind: "temp-code-used",
       orgId: user.orgId,
       member: user,
-      ref: String(done.codeId),
+      ref: String(done.detail.codeId),
       detail: { factorsRemoved, ip: meta.ip },
     });
-    return { method: "temp_code" as const, factorsRemoved };
+    return { method: "temp_code" as const, factorsRemoved, session: done.session };
   }
   const [known] = await db
     .select({ endReason: tempAccessCodes.endReason })

@@ -104,8 +104,8 @@ describe("adding an address that has an account in another organisation", () => 
     const policy = await getPolicy(db, w.actor);
     expect(policy.members).toEqual(
       expect.arrayContaining([
-        { name: "Fresh Person", email: fresh, types: [] },
-        { name: "Known Person", email: w.elsewhere.email, types: [] },
+        { name: "Fresh Person", email: fresh, types: [], role: "agent" },
+        { name: "Known Person", email: w.elsewhere.email, types: [], role: "agent" },
       ]),
     );
     const { events } = await listAuditEvents(db, w.ours.org.id, { event: "admin.user.added" });

@@ -13,7 +13,7 @@ import { mfaFactors, recoveryCodes } from "@/lib/db/schema";
 import { disableMfa, removeFactor } from "@/lib/mfa/manage";
 import { replaceRecoveryCodes } from "@/lib/mfa/recovery";
 import { tempCodeLoginSchema, verifyTempCodeLogin } from "@/lib/mfa/temp-code-login";
-import { checkRecoveryCode, recordSecondFactorFailure } from "@/lib/mfa/verify-login";
+import { checkRecoveryCode, finishWith, recordSecondFactorFailure } from "@/lib/mfa/verify-login";
 import { alertWorld, jobsOf, mails, runJobs, sentAudits } from "./alerts-world";
 import { PASSWORD, meta, rejection } from "./factories";
 import { issueInput, pendingLogin } from "./temp-code-world";
@@ -92,7 +92,7 @@ describe("admin alerts", () => {
     const w = await alertWorld();
     const codes = await replaceRecoveryCodes(db, w.agent.id);
     const subject = { user: w.agent, org: w.org };
-    const finish = async () => {};
+    const finish = finishWith(db, async () => {});
     // 10 → 3 left: no alert.
     for (const c of codes.slice(0, 7)) await checkRecoveryCode(db, subject, c, meta, finish);
     await runJobs([w.org.id]);

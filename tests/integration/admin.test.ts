@@ -268,7 +268,9 @@ describe("organisation policy and its guardrails", () => {
   it("refuses to require 2FA with no method allowed", async () => {
     const db = await getDb();
     const w = await world();
-    const error = await rejection(updatePolicy(db, w.actor, policy({ allowTotp: false, allowEmail: false, require2fa: true })));
+    const error = await rejection(
+      updatePolicy(db, w.actor, policy({ allowTotp: false, allowEmail: false, allowWebauthn: false, require2fa: true })),
+    );
     expect(error.fieldErrors?.require2fa?.[0]).toMatch(/Allow at least one method/);
     const [org] = await db.select().from(organizations).where(eq(organizations.id, w.org.id));
     expect(org!.require2fa).toBe(false);
@@ -278,7 +280,7 @@ describe("organisation policy and its guardrails", () => {
     const db = await getDb();
     const w = await world();
     await setMfaEnforced(db, w.actor, { userId: w.agent.id, enforced: true });
-    const error = await rejection(updatePolicy(db, w.actor, policy({ allowTotp: false, allowEmail: false })));
+    const error = await rejection(updatePolicy(db, w.actor, policy({ allowTotp: false, allowEmail: false, allowWebauthn: false })));
     expect(error.fieldErrors?.allowTotp?.[0]).toMatch(/keep at least one method/);
   });
 

@@ -21,7 +21,7 @@ async function signIn(email: string, m = meta) {
   const { token } = await passwordStep(db, { email, password: PASSWORD }, m);
   const result = await consumeChallenge(db, token, m);
   expect(result).not.toBeNull();
-  return { uid: result!.user.id, sid: result!.sessionId, ver: result!.user.sessionVersion };
+  return { uid: result!.userId, sid: result!.sessionId, ver: result!.sessionVersion };
 }
 
 /** A unique client address per call, so the per-address password limit never couples tests. */

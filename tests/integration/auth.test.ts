@@ -17,7 +17,7 @@ async function loginToSession(email: string, password = PASSWORD, m = meta) {
   expect(next).toBe("done");
   const result = await consumeChallenge(db, token, m);
   expect(result).not.toBeNull();
-  return { claims: { uid: result!.user.id, sid: result!.sessionId, ver: result!.user.sessionVersion }, token };
+  return { claims: { uid: result!.userId, sid: result!.sessionId, ver: result!.sessionVersion }, token };
 }
 
 describe("password step and login challenge", () => {
@@ -45,7 +45,7 @@ describe("password step and login challenge", () => {
     const { token } = await passwordStep(db, { email: admin.email, password: PASSWORD }, meta);
     const first = await consumeChallenge(db, token, meta);
     const second = await consumeChallenge(db, token, meta);
-    expect(first?.user.id).toBe(admin.id);
+    expect(first?.userId).toBe(admin.id);
     expect(second).toBeNull();
   });
 

@@ -23,7 +23,7 @@ import {
 import { findChallenge } from "@/lib/auth/challenge";
 import { deviceFor, parseDeviceCookie, signEntry } from "@/lib/auth/device-cookie";
 import { GENERIC_LOGIN_ERROR, passwordStep } from "@/lib/auth/login";
-import { openSession } from "@/lib/auth/open-session";
+import { afterSignIn, openSession } from "@/lib/auth/open-session";
 import { revokeAccess } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, type organizations, type users } from "@/lib/db/schema";
@@ -31,7 +31,7 @@ import { AppError } from "@/lib/errors";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { currentTotp } from "@/lib/mfa/totp";
 import { verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, expectOpenedSession, meta, orgWithAdmin } from "./factories";
 
 type User = typeof users.$inferSelect;
 type Org = typeof organizations.$inferSelect;
@@ -106,9 +106,11 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     const first = await password(user, null);
     expect(first.next).toBe("mfa");
     expect(await openSession(db, { challengeToken: first.token, deviceCookie: null, meta })).toBeNull(); // not after the password alone
-    await verifyRecoveryLogin(db, (await findChallenge(db, first.token))!, { code: recoveryCodes[0]! }, meta);
-    const signedIn = await openSession(db, { challengeToken: first.token, deviceCookie: null, meta });
-    const cookie = signedIn!.deviceCookie;
+    const recovered = await verifyRecoveryLogin(db, (await findChallenge(db, first.token))!, { code: recoveryCodes[0]! }, meta);
+    await expectOpenedSession(recovered.session, { userId: user.id, method: "recovery", challengeToken: first.token });
+    const signedIn = await afterSignIn(recovered.session, null, meta);
+    expect(signedIn.newBrowser).toBe(true);
+    const cookie = signedIn.deviceCookie;
     expect(deviceFor(cookie, user.id)).not.toBeNull();
 
     // Someone who knows only the email: more failures than the limit, each from a different address.
@@ -120,15 +122,16 @@ describe("device cookies against attacker-made account locks (S36)", () => {
     // The user's browser: the right password passes, the second factor is still asked and still works.
     const known = await password(user, cookie);
     expect(known.next).toBe("mfa");
-    await verifyTotpLogin(
+    const passed = await verifyTotpLogin(
       db,
       (await findChallenge(db, known.token))!,
       { code: await currentTotp(secret, Math.floor(Date.now() / 1000) + 30) },
       meta,
     );
-    const again = await openSession(db, { challengeToken: known.token, deviceCookie: cookie, meta });
+    await expectOpenedSession(passed.session, { userId: user.id, method: "totp", challengeToken: known.token });
+    const again = await afterSignIn(passed.session, cookie, meta);
     expect(again).toMatchObject({ newBrowser: false, method: "totp" });
-    expect(deviceFor(again!.deviceCookie, user.id)).toEqual(deviceFor(cookie, user.id)); // same browser, same nonce
+    expect(deviceFor(again.deviceCookie, user.id)).toEqual(deviceFor(cookie, user.id)); // same browser, same nonce
 
     // Its success does not lift the attacker-made lock for unknown browsers.
     await expectLocked(user, null);

@@ -27,7 +27,7 @@ import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, removeFactor } from "@/lib/mfa/manage";
 import { currentTotp } from "@/lib/mfa/totp";
 import { LOCKED_MESSAGE, WRONG_TOTP, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
+import { PASSWORD, createUser, expectOpenedSession, meta, orgWithAdmin, rejection, sessionRows } from "./factories";
 
 type User = typeof users.$inferSelect;
 type Org = typeof organizations.$inferSelect;
@@ -172,7 +172,7 @@ describe("enrolling email codes", () => {
     expect(ttl).toBe(10 * 60 * 1000);
 
     // Pending: not a factor yet, the password alone still signs in.
-    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    expect(await usableFactors(db, user, org)).toHaveLength(0);
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
 
     const wrong = await rejection(
@@ -345,11 +345,12 @@ describe("signing in with an emailed code", () => {
     expect((await rejection(verifyEmailLogin(db, other.challenge, { code }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
 
     expect(await consumeChallenge(db, token, meta)).toBeNull(); // no session before the code
-    await expect(verifyEmailLogin(db, challenge, { code: `${code.slice(0, 3)} ${code.slice(3)}` }, meta)).resolves.toEqual({
-      method: "email",
-    });
-    const session = await consumeChallenge(db, token, meta);
-    expect(session).toMatchObject({ method: "email", user: { id: user.id } });
+    expect(await sessionRows(user.id)).toHaveLength(0);
+    const verified = await verifyEmailLogin(db, challenge, { code: `${code.slice(0, 3)} ${code.slice(3)}` }, meta);
+    expect(verified.rememberedDevice).toBeNull();
+    // The code makes the session, and the challenge is spent with it.
+    await expectOpenedSession(verified.session, { userId: user.id, method: "email", challengeToken: token });
+    expect(await sessionRows(user.id)).toHaveLength(1);
     // Single use.
     await rejection(verifyEmailLogin(db, other.challenge, { code }, meta));
     const [used] = await codeRows(user.id).then((rows) => rows.filter((r) => r.challengeId === challenge.challenge.id));
@@ -396,8 +397,8 @@ describe("signing in with an emailed code", () => {
     if (oldCode !== newCode) {
       expect((await rejection(verifyEmailLogin(db, challenge, { code: oldCode }, meta))).fieldErrors?.code?.[0]).toBe(WRONG_EMAIL_CODE);
     }
-    await verifyEmailLogin(db, challenge, { code: newCode }, meta);
-    expect(await consumeChallenge(db, token, meta)).not.toBeNull();
+    const { session } = await verifyEmailLogin(db, challenge, { code: newCode }, meta);
+    await expectOpenedSession(session, { userId: user.id, method: "email", challengeToken: token });
   });
 
   it("SMTP down: the clear error, the challenge and any earlier code stay as they were, and a later send works", async () => {
@@ -424,8 +425,8 @@ describe("signing in with an emailed code", () => {
     const rows = (await codeRows(user.id)).filter((r) => r.purpose === "login");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.consumedAt).toBeNull();
-    await verifyEmailLogin(db, challenge, { code }, meta);
-    expect(await consumeChallenge(db, token, meta)).not.toBeNull();
+    const { session } = await verifyEmailLogin(db, challenge, { code }, meta);
+    await expectOpenedSession(session, { userId: user.id, method: "email", challengeToken: token });
   });
 
   it("wrong email codes and wrong TOTP codes share one budget; a new code does not reset it; the lockout refuses sending too", async () => {
@@ -478,9 +479,14 @@ describe("signing in with an emailed code", () => {
     await sendLoginEmailCode(db, challenge, { mode: "auto" });
     const code = latestCode(user.email, SIGN_IN);
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => verifyEmailLogin(db, challenge, { code }, meta)));
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const sessions = (await Promise.all([consumeChallenge(db, token, meta), consumeChallenge(db, token, meta)])).filter(Boolean);
-    expect(sessions).toHaveLength(1);
+    const won = results.filter((r) => r.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    const rows = await sessionRows(user.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).toBe(won[0]!.value.session.sessionId);
+    // Nothing left for a later request either.
+    expect((await Promise.all([consumeChallenge(db, token, meta), consumeChallenge(db, token, meta)])).filter(Boolean)).toHaveLength(0);
+    expect(await sessionRows(user.id)).toHaveLength(1);
   });
 
   it("is refused when the organisation no longer allows email, and for a user without email codes", async () => {
@@ -523,8 +529,8 @@ describe("without SMTP_URL (development)", () => {
     await expect(sendLoginEmailCode(db, challenge, { mode: "auto" })).resolves.toMatchObject({ sent: true });
     const [loginMail] = await listDevMail(db, { to: devUser.email, limit: 1 });
     expect(loginMail!.subject).toMatch(SIGN_IN);
-    await verifyEmailLogin(db, challenge, { code: loginMail!.text.match(/^\s*(\d{6})\s*$/m)![1]! }, meta);
-    expect(await consumeChallenge(db, token, meta)).not.toBeNull();
+    const { session } = await verifyEmailLogin(db, challenge, { code: loginMail!.text.match(/^\s*(\d{6})\s*$/m)![1]! }, meta);
+    await expectOpenedSession(session, { userId: devUser.id, method: "email", challengeToken: token });
   });
 });
 

@@ -1,10 +1,12 @@
 /** Test data: each call makes a new organisation or user with unique emails, so files never collide. */
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { addMemberSchema } from "@/lib/admin/invitations";
 import { policySchema, type PolicyInput } from "@/lib/admin/settings";
+import { consumeChallenge } from "@/lib/auth/challenge";
 import { getDb } from "@/lib/db/client";
-import { organizations, users, type Role } from "@/lib/db/schema";
+import { organizations, sessions, users, type Role } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/passwords";
 import { parseInput } from "@/lib/validation";
@@ -51,10 +53,11 @@ export async function rejection(p: Promise<unknown>) {
   return error as AppError;
 }
 
-/** The 2FA policy form as an admin submits it (defaults: both methods, not required, 30 days). */
+/** The 2FA policy form as an admin submits it (defaults: all three methods, not required, 30 days). */
 export const policyForm = (p: Partial<PolicyInput> = {}): PolicyInput => ({
   allowTotp: true,
   allowEmail: true,
+  allowWebauthn: true,
   require2fa: false,
   graceDay: "",
   rememberDeviceDays: 30,
@@ -72,4 +75,26 @@ export function parsedForm<S extends import("zod").ZodType>(schema: S, raw: unkn
   const { data, fieldErrors } = parseInput(schema, raw);
   if (fieldErrors) throw new AppError("validation", "Please correct the highlighted fields.", fieldErrors as Record<string, string[]>);
   return data as import("zod").output<S>;
+}
+
+/** The rows of the sessions table for this user. */
+export async function sessionRows(userId: string) {
+  return (await getDb()).select().from(sessions).where(eq(sessions.userId, userId));
+}
+
+/**
+ * A verified second factor opened its session: the returned session is this user's, by this method, and
+ * its row is in the sessions table (live). With `challengeToken`: the login's challenge is spent, so a
+ * later consumeChallenge opens nothing more.
+ */
+export async function expectOpenedSession(
+  opened: { sessionId: string; userId: string; method: string | null } | null | undefined,
+  expected: { userId: string; method: string; challengeToken?: string },
+) {
+  const db = await getDb();
+  expect(opened).toMatchObject({ userId: expected.userId, method: expected.method });
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, opened!.sessionId));
+  expect(row).toMatchObject({ userId: expected.userId, method: expected.method, revokedAt: null });
+  if (expected.challengeToken !== undefined) expect(await consumeChallenge(db, expected.challengeToken, meta)).toBeNull();
+  return row!;
 }

@@ -9,7 +9,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { resetEveryoneMfa, resetEveryoneMfaSchema, signOutEveryone, signOutEveryoneSchema, NAME_MISMATCH } from "@/lib/admin/incident";
 import { mfaAccess } from "@/lib/auth/access";
-import { nextLoginStep } from "@/lib/auth/login";
+import { nextStepFor } from "@/lib/auth/login";
 import { createSession, validateSession } from "@/lib/auth/sessions";
 import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
@@ -164,7 +164,7 @@ describe("Require everyone to set up 2FA again", () => {
       expect(row!.mfaResetAt).not.toBeNull();
       // No grace for them, though the organisation's grace date is far away.
       expect(mfaRequirement(org!, row!)).toMatchObject({ required: true, canSkip: false });
-      expect(await nextLoginStep(db, row!, org!)).toBe("enrol");
+      expect(nextStepFor(row!, org!, [])).toBe("enrol");
       expect(await mfaAccess(db, { ...row!, org: org! })).toMatchObject({ mustEnrol: true });
     }
     // Admins keep theirs; a member who never had 2FA but is not an agent keeps the grace period.
@@ -196,7 +196,7 @@ describe("Require everyone to set up 2FA again", () => {
     expect(result).toMatchObject({ members: 4, factors: 4, includesActor: true, emailed: 3 });
     expect(await valid(s.admin.id, s.current)).toBe(true);
     const [me] = await db.select().from(users).where(eq(users.id, s.admin.id));
-    expect(mfaRequirement({ require2fa: false, graceUntil: null, allowTotp: true, allowEmail: true }, me!)).toMatchObject({
+    expect(mfaRequirement({ require2fa: false, graceUntil: null }, me!)).toMatchObject({
       required: true,
       canSkip: false,
     });

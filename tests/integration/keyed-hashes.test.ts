@@ -18,7 +18,7 @@ import { sendLoginEmailCode, verifyEmailLogin } from "@/lib/mfa/email-login";
 import { regenerateRecoveryCodes } from "@/lib/mfa/manage";
 import { normaliseRecoveryCode } from "@/lib/mfa/recovery";
 import { WRONG_RECOVERY, verifyRecoveryLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, expectOpenedSession, meta, orgWithAdmin, sessionRows } from "./factories";
 
 const OTHER_KEY = Buffer.alloc(32, 9); // what a server with a different ENCRYPTION_KEY would compute
 
@@ -85,8 +85,8 @@ describe("S37: keyed hashes for what a person types", () => {
     expect(keyedHash("email-code", bound, OTHER_KEY)).not.toBe(stored);
     expect(keyedHash("recovery-code", bound, getSecrets().encryptionKey)).not.toBe(stored); // one key per purpose
 
-    await verifyEmailLogin(db, challenge, { code }, meta);
-    expect(await consumeChallenge(db, token, meta)).not.toBeNull();
+    const { session } = await verifyEmailLogin(db, challenge, { code }, meta);
+    await expectOpenedSession(session, { userId: user.id, method: "email", challengeToken: token });
   });
 
   it("recovery codes: not their SHA-256, only the server key reproduces them, and each still works once", async () => {
@@ -121,12 +121,14 @@ describe("S37: keyed hashes for what a person types", () => {
     await db.insert(recoveryCodes).values({ userId: user.id, codeHash: sha256(normaliseRecoveryCode(legacy)) });
 
     const a = await pendingChallenge(user.email);
-    await expect(verifyRecoveryLogin(db, a.challenge, { code: legacy }, meta)).resolves.toMatchObject({ method: "recovery" });
-    expect(await consumeChallenge(db, a.token, meta)).not.toBeNull();
+    const used = await verifyRecoveryLogin(db, a.challenge, { code: legacy }, meta);
+    await expectOpenedSession(used.session, { userId: user.id, method: "recovery", challengeToken: a.token });
     const b = await pendingChallenge(user.email);
     await expect(verifyRecoveryLogin(db, b.challenge, { code: legacy }, meta)).rejects.toMatchObject({
       fieldErrors: { code: [WRONG_RECOVERY] },
     });
+    expect(await consumeChallenge(db, b.token, meta)).toBeNull();
+    expect(await sessionRows(user.id)).toHaveLength(1); // the legacy code signed in once
 
     await regenerateRecoveryCodes(db, { ...actor, org }, { password: PASSWORD }, meta);
     const rows = await db.select({ codeHash: recoveryCodes.codeHash }).from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));

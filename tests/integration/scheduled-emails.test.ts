@@ -144,7 +144,7 @@ describe("weekly compliance digest", () => {
     expect(d).toMatchObject({
       members: 6,
       with2fa: 4,
-      byMethod: { totp: 3, email: 1 },
+      byMethod: { totp: 3, email: 1, webauthn: 0 },
       resets: 1,
       lockouts: [{ name: "Agent Alice", count: 2 }],
     });
@@ -157,7 +157,7 @@ describe("weekly compliance digest", () => {
     await runJobs([w.org.id], now);
     const [mail] = await mails(w.admin.email, "weekly 2FA digest");
     expect(mail!.subject).toContain("4 of 6 members protected");
-    expect(mail!.text).toContain("Authenticator app: 3. Email codes: 1.");
+    expect(mail!.text).toContain("Authenticator app: 3. Security key or passkey: 0. Email codes: 1.");
     expect(mail!.text).toContain(`Agent Bob (${w.agent2.email}): by 2027-03-20`);
     expect(mail!.text).toContain("Lockouts this week: 2. Admin 2FA resets this week: 1.");
     for (const status of ["enabled", "due", "overdue", "locked"]) expect(mail!.text).toContain(`/admin/members?status=${status}`);

@@ -29,7 +29,7 @@ import {
 import { TEMP_CODE_FORMAT_MESSAGE } from "@/lib/mfa/temp-codes";
 import { currentTotp } from "@/lib/mfa/totp";
 import { LOCKED_MESSAGE, verifyRecoveryLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, rejection } from "./factories";
+import { PASSWORD, createUser, expectOpenedSession, meta, rejection, sessionRows } from "./factories";
 import { addFactor, auditFor, codeRows, expire, issueFor, issueInput, mailTo, pendingLogin, world } from "./temp-code-world";
 
 beforeEach(() => {
@@ -54,10 +54,14 @@ describe("signing in with a temporary access code", () => {
     const { token, challenge } = await pendingLogin(w.agent.email);
     // Typed with lower case, spaces and dashes, as read over the phone.
     const sloppy = ` ${code.toLowerCase().replace(/-/g, " - ")} `;
-    expect(await verifyTempCodeLogin(db, challenge, typed(sloppy), meta)).toEqual({ method: "temp_code", factorsRemoved: false });
-    const done = await consumeChallenge(db, token, meta);
-    expect(done).toMatchObject({ method: "temp_code" });
-    expect(await validateSession(db, { uid: w.agent.id, sid: done!.sessionId, ver: done!.user.sessionVersion })).not.toBeNull();
+    expect(await consumeChallenge(db, token, meta)).toBeNull(); // no session before the code
+    expect(await sessionRows(w.agent.id)).toHaveLength(0);
+    const result = await verifyTempCodeLogin(db, challenge, typed(sloppy), meta);
+    expect(result).toMatchObject({ method: "temp_code", factorsRemoved: false });
+    const done = result.session;
+    await expectOpenedSession(done, { userId: w.agent.id, method: "temp_code", challengeToken: token });
+    expect(await validateSession(db, { uid: w.agent.id, sid: done.sessionId, ver: done.sessionVersion })).not.toBeNull();
+    expect(await sessionRows(w.agent.id)).toHaveLength(1);
     expect((await codeRows(w.agent.id))[0]).toMatchObject({ id: codeId, endReason: "used" });
     expect(await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.agent.id))).toHaveLength(1);
 
@@ -103,9 +107,15 @@ describe("signing in with a temporary access code", () => {
     const logins = [];
     for (let i = 0; i < 8; i++) logins.push(await pendingLogin(w.agent.email));
     const results = await Promise.allSettled(logins.map((l) => verifyTempCodeLogin(db, l.challenge, typed(code), meta)));
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const sessions = await Promise.all(logins.map((l) => consumeChallenge(db, l.token, meta)));
-    expect(sessions.filter(Boolean)).toHaveLength(1);
+    const won = results.filter((r) => r.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    const rows = await sessionRows(w.agent.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).toBe(won[0]!.value.session.sessionId);
+    // The losing logins' challenges were not completed: none of them opens a session later.
+    const later = await Promise.all(logins.map((l) => consumeChallenge(db, l.token, meta)));
+    expect(later.filter(Boolean)).toHaveLength(0);
+    expect(await sessionRows(w.agent.id)).toHaveLength(1);
     expect(await auditFor(w.org.id, "mfa.temp_code.used")).toHaveLength(1);
   });
 
@@ -195,7 +205,8 @@ describe("“also remove the old factors”", () => {
     const other = await pendingLogin(w.agent.email);
     const mine = await pendingLogin(w.agent.email);
 
-    expect(await verifyTempCodeLogin(db, mine.challenge, typed(code), meta)).toEqual({ method: "temp_code", factorsRemoved: true });
+    const result = await verifyTempCodeLogin(db, mine.challenge, typed(code), meta);
+    expect(result).toMatchObject({ method: "temp_code", factorsRemoved: true });
     expect(await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.agent.id))).toHaveLength(0);
     expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, w.agent.id))).toHaveLength(0);
     expect(await db.select().from(rememberedDevices).where(eq(rememberedDevices.userId, w.agent.id))).toHaveLength(0);
@@ -207,13 +218,14 @@ describe("“also remove the old factors”", () => {
     expect(notice!.text).toContain("your previous second factors, recovery codes and remembered browsers were removed");
 
     // This login goes on to a session, under the new session version.
-    const done = await consumeChallenge(db, mine.token, meta);
-    const claims = { uid: w.agent.id, sid: done!.sessionId, ver: done!.user.sessionVersion };
+    const done = result.session;
+    await expectOpenedSession(done, { userId: w.agent.id, method: "temp_code", challengeToken: mine.token });
+    const claims = { uid: w.agent.id, sid: done.sessionId, ver: done.sessionVersion };
     const current = await validateSession(db, claims);
     expect(current).not.toBeNull();
     // 2FA is required and they have none: the session reaches enrolment only (S31), and enrolling works.
     expect((await mfaAccess(db, current!)).mustEnrol).toBe(true);
-    const actor = { ...w.agent, org: w.org, sessionId: done!.sessionId };
+    const actor = { ...w.agent, org: w.org, sessionId: done.sessionId };
     const started = await startTotpEnrolment(db, actor);
     await confirmTotpEnrolment(db, actor, { factorId: started.factorId, name: "New phone", code: await currentTotp(started.secret) }, meta);
     expect((await mfaAccess(db, (await validateSession(db, claims))!)).mustEnrol).toBe(false);
@@ -224,8 +236,8 @@ describe("“also remove the old factors”", () => {
     const w = await world({ require2fa: true });
     const { code } = await issueFor(w, { removeFactors: true });
     const { token, challenge } = await pendingLogin(w.agent.email);
-    await verifyTempCodeLogin(db, challenge, typed(code), meta);
-    await consumeChallenge(db, token, meta);
+    const { session } = await verifyTempCodeLogin(db, challenge, typed(code), meta);
+    await expectOpenedSession(session, { userId: w.agent.id, method: "temp_code", challengeToken: token });
     const next = await passwordStep(db, { email: w.agent.email, password: PASSWORD }, meta);
     expect(next.next).toBe("enrol");
   });

@@ -18,7 +18,7 @@ import { auditEvents, devMail, mfaFactors, organizations, tempAccessCodes, users
 import { verifyTempCodeLogin, tempCodeLoginSchema } from "@/lib/mfa/temp-code-login";
 import { normaliseTempCode } from "@/lib/mfa/temp-codes";
 import { hashPassword } from "@/lib/passwords";
-import { meta, rejection, uniqueEmail } from "./factories";
+import { expectOpenedSession, meta, rejection, uniqueEmail } from "./factories";
 import { auditFor, codeRows, mailTo, pendingLogin, world } from "./temp-code-world";
 
 beforeEach(() => {
@@ -47,8 +47,11 @@ describe("operator temp-code (use case)", () => {
     expect(mail!.text).not.toContain(normaliseTempCode(result.code));
 
     const { token, challenge } = await pendingLogin(w.admin.email);
-    await verifyTempCodeLogin(db, challenge, tempCodeLoginSchema.parse({ code: result.code }), meta);
-    expect(await consumeChallenge(db, token, meta)).not.toBeNull();
+    expect(await consumeChallenge(db, token, meta)).toBeNull(); // no session before the code
+    const signedIn = await verifyTempCodeLogin(db, challenge, tempCodeLoginSchema.parse({ code: result.code }), meta);
+    await expectOpenedSession(signedIn.session, { userId: w.admin.id, method: "temp_code", challengeToken: token });
+    const again = await pendingLogin(w.admin.email);
+    await rejection(verifyTempCodeLogin(db, again.challenge, tempCodeLoginSchema.parse({ code: result.code }), meta));
     expect(await db.select().from(mfaFactors).where(eq(mfaFactors.userId, w.admin.id))).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { MFA_LIMIT, keys, resetAttempts } from "@/lib/attempts";
 import { consumeChallenge, findChallenge } from "@/lib/auth/challenge";
@@ -17,7 +17,7 @@ import { listFactors, usableFactors } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE, disableMfa, regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/mfa/manage";
 import { currentTotp } from "@/lib/mfa/totp";
 import { LOCKED_MESSAGE, REPLAYED_TOTP, WRONG_RECOVERY, WRONG_TOTP, verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, rejection, sessionRows } from "./factories";
 
 type User = typeof users.$inferSelect;
 type Org = typeof organizations.$inferSelect;
@@ -62,13 +62,13 @@ describe("authenticator-app enrolment", () => {
     expect(JSON.stringify(raw)).not.toContain(started.secret);
     expect(decrypt(raw!.secretEnc!)).toBe(started.secret);
     expect(raw!.confirmedAt).toBeNull();
-    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    expect(await usableFactors(db, user, org)).toHaveLength(0);
 
     const wrong = await rejection(
       confirmTotpEnrolment(db, actorOf(user, org), { factorId: started.factorId, name: "Phone", code: "000000" }),
     );
     expect(wrong.fieldErrors?.code?.[0]).toMatch(/did not match/);
-    expect(await usableFactors(db, user.id, org)).toHaveLength(0);
+    expect(await usableFactors(db, user, org)).toHaveLength(0);
     // Before the first valid code, the password alone still signs in: 2FA is not active yet.
     expect((await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).next).toBe("done");
 
@@ -116,10 +116,16 @@ describe("login with an authenticator app", () => {
     const { user, secret } = await enrolledUser();
     const { token, challenge } = await pendingChallenge(user.email);
     expect(await consumeChallenge(db, token, meta)).toBeNull();
-    await verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta);
-    const session = await consumeChallenge(db, token, meta);
-    expect(session?.user.id).toBe(user.id);
-    expect(session?.method).toBe("totp");
+    expect(await sessionRows(user.id)).toHaveLength(0);
+    const { session } = await verifyTotpLogin(db, challenge, { code: await nextCode(secret) }, meta);
+    expect(session.userId).toBe(user.id);
+    expect(session.method).toBe("totp");
+    const rows = await sessionRows(user.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: session.sessionId, userId: user.id, method: "totp", revokedAt: null });
+    // The verification consumed the challenge: it cannot open a second session.
+    expect(await consumeChallenge(db, token, meta)).toBeNull();
+    expect(await sessionRows(user.id)).toHaveLength(1);
   });
 
   it("accepts codes from Debian's oathtool, an independent implementation", async () => {
@@ -130,7 +136,7 @@ describe("login with an authenticator app", () => {
     }).trim();
     expect(code).toBe(await nextCode(secret));
     const { challenge } = await pendingChallenge(user.email);
-    await expect(verifyTotpLogin(db, challenge, { code }, meta)).resolves.toEqual({ method: "totp" });
+    await expect(verifyTotpLogin(db, challenge, { code }, meta)).resolves.toMatchObject({ session: { userId: user.id, method: "totp" } });
   });
 
   it("refuses a replayed code, and any code for an earlier step", async () => {
@@ -146,6 +152,7 @@ describe("login with an authenticator app", () => {
     const earlier = await rejection(verifyTotpLogin(db, second.challenge, { code: await currentTotp(secret) }, meta));
     expect(earlier.fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP);
     expect(await consumeChallenge(db, second.token, meta)).toBeNull();
+    expect(await sessionRows(user.id)).toHaveLength(1); // the first login's only
   });
 
   it("two browsers submitting the same code at the same moment get one session", async () => {
@@ -154,11 +161,16 @@ describe("login with an authenticator app", () => {
     const code = await nextCode(secret);
     const browsers = await Promise.all([pendingChallenge(user.email), pendingChallenge(user.email), pendingChallenge(user.email)]);
     const results = await Promise.allSettled(browsers.map((b) => verifyTotpLogin(db, b.challenge, { code }, meta)));
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const won = results.filter((r) => r.status === "fulfilled");
+    expect(won).toHaveLength(1);
     // The others are told the code was used (by the browser that won), not that they typed it wrong.
     for (const r of results) if (r.status === "rejected") expect((r.reason as AppError).fieldErrors?.code?.[0]).toBe(REPLAYED_TOTP);
-    const sessions = (await Promise.all(browsers.map((b) => consumeChallenge(db, b.token, meta)))).filter(Boolean);
-    expect(sessions).toHaveLength(1);
+    const rows = await sessionRows(user.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).toBe(won[0]!.value.session.sessionId);
+    // No challenge is left to open another session later.
+    expect((await Promise.all(browsers.map((b) => consumeChallenge(db, b.token, meta)))).filter(Boolean)).toHaveLength(0);
+    expect(await sessionRows(user.id)).toHaveLength(1);
   });
 
   it("50 concurrent wrong codes get no more than 10 tries, then a 15-minute lockout refuses even the right code", async () => {
@@ -195,6 +207,28 @@ describe("login with an authenticator app", () => {
       expect(e.code).toBe("bad_request");
     }
     await resetAttempts(db, keys.mfa(user.id));
+  });
+});
+
+describe("a sign-in that ended while the code was typed", () => {
+  it("refuses the code without using it up: the same code still signs in through a new sign-in", async () => {
+    const db = await getDb();
+    const { user, secret, factorId } = await enrolledUser();
+    const { challenge, token } = await pendingChallenge(user.email);
+    const code = await nextCode(secret);
+    const [before] = await db.select({ step: mfaFactors.lastUsedStep }).from(mfaFactors).where(eq(mfaFactors.id, factorId));
+    // The sign-in expires (or another tab finished it) between the lookup and the check.
+    await db.execute(sql`UPDATE login_challenges SET expires_at = now() - interval '1 second' WHERE id = ${challenge.challenge.id}`);
+    const error = await rejection(verifyTotpLogin(db, challenge, { code }, meta));
+    expect(error.code).toBe("conflict");
+    const [after] = await db.select({ step: mfaFactors.lastUsedStep }).from(mfaFactors).where(eq(mfaFactors.id, factorId));
+    expect(after?.step).toBe(before?.step);
+    expect(await consumeChallenge(db, token, meta)).toBeNull();
+    expect(await sessionRows(user.id)).toHaveLength(0);
+
+    const again = await pendingChallenge(user.email);
+    const result = await verifyTotpLogin(db, again.challenge, { code }, meta);
+    expect(result.session.userId).toBe(user.id);
   });
 });
 
@@ -259,8 +293,9 @@ describe("recovery codes", () => {
     const { user, recoveryCodes: codes } = await enrolledUser();
     const a = await pendingChallenge(user.email);
     const used = await verifyRecoveryLogin(db, a.challenge, { code: codes[0]!.toUpperCase().replace(/-/g, " ") }, meta);
-    expect(used).toEqual({ method: "recovery", remaining: 9, low: false });
-    expect(await consumeChallenge(db, a.token, meta)).not.toBeNull();
+    expect(used).toMatchObject({ session: { userId: user.id, method: "recovery" }, rememberedDevice: null, remaining: 9, low: false });
+    expect(await sessionRows(user.id)).toEqual([expect.objectContaining({ id: used.session.sessionId, method: "recovery" })]);
+    expect(await consumeChallenge(db, a.token, meta)).toBeNull(); // consumed by the verification
 
     const b = await pendingChallenge(user.email);
     await rejection(verifyRecoveryLogin(db, b.challenge, { code: codes[0]! }, meta));
@@ -268,14 +303,15 @@ describe("recovery codes", () => {
     const browsers = await Promise.all([pendingChallenge(user.email), pendingChallenge(user.email)]);
     const results = await Promise.allSettled(browsers.map((x) => verifyRecoveryLogin(db, x.challenge, { code: codes[1]! }, meta)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await sessionRows(user.id)).toHaveLength(2); // a's, and the one winner's
 
     for (const code of codes.slice(2, 7)) {
       const c = await pendingChallenge(user.email);
       await verifyRecoveryLogin(db, c.challenge, { code }, meta);
     }
     const low = await pendingChallenge(user.email);
-    expect(await verifyRecoveryLogin(db, low.challenge, { code: codes[7]! }, meta)).toEqual({
-      method: "recovery",
+    expect(await verifyRecoveryLogin(db, low.challenge, { code: codes[7]! }, meta)).toMatchObject({
+      session: { userId: user.id, method: "recovery" },
       remaining: 2,
       low: true,
     });

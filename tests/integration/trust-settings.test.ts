@@ -22,7 +22,7 @@ import { skipLoginEnrolment } from "@/lib/mfa/login-enrolment";
 import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { currentTotp } from "@/lib/mfa/totp";
 import { WRONG_TOTP, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, meta, orgWithAdmin, policy } from "./factories";
+import { PASSWORD, createUser, expectOpenedSession, meta, orgWithAdmin, policy } from "./factories";
 
 type User = typeof users.$inferSelect;
 const day = 24 * 60 * 60 * 1000;
@@ -156,7 +156,7 @@ describe("S38: turning a method off", () => {
     const fresh = (await findChallenge(db, login.token))!; // each request reads the organisation again
     await expect(verifyEmailLogin(db, fresh, { code }, meta)).rejects.toMatchObject({ fieldErrors: { code: [WRONG_EMAIL_CODE] } });
     expect(await consumeChallenge(db, login.token, meta)).toBeNull();
-    expect(await usableFactors(db, user.id, fresh.org)).toHaveLength(0);
+    expect(await usableFactors(db, user, fresh.org)).toHaveLength(0);
     expect(await nextStep(user, token)).toBe("enrol");
     expect(await session()).toEqual({ mustEnrol: true, enrolBy: null });
     expect(await db.select().from(rememberedDevices).where(eq(rememberedDevices.userId, user.id))).toHaveLength(0);
@@ -171,13 +171,14 @@ describe("S38: turning a method off", () => {
     const login = await passwordStep(db, { email: user.email, password: PASSWORD }, meta);
     expect(login.next).toBe("mfa");
     const challenge = (await findChallenge(db, login.token))!;
-    expect((await usableFactors(db, user.id, challenge.org)).map((f) => f.type)).toEqual(["email"]);
+    expect((await usableFactors(db, user, challenge.org)).map((f) => f.type)).toEqual(["email"]);
     const code = await currentTotp(secret, Math.floor(Date.now() / 1000) + 30);
     await expect(verifyTotpLogin(db, challenge, { code }, meta)).rejects.toMatchObject({ fieldErrors: { code: [WRONG_TOTP] } });
+    expect(await consumeChallenge(db, login.token, meta)).toBeNull(); // the refused app code opened nothing
     await sendLoginEmailCode(db, challenge, { mode: "auto" });
     const [mail] = await listDevMail(db, { to: user.email, limit: 1 });
-    await verifyEmailLogin(db, challenge, { code: /^\s*(\d{6})\s*$/m.exec(mail!.text)![1]! }, meta);
-    expect(await consumeChallenge(db, login.token, meta)).not.toBeNull();
+    const { session } = await verifyEmailLogin(db, challenge, { code: /^\s*(\d{6})\s*$/m.exec(mail!.text)![1]! }, meta);
+    await expectOpenedSession(session, { userId: user.id, method: "email", challengeToken: login.token });
   });
 });
 

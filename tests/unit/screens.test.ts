@@ -105,6 +105,7 @@ describe("Set up my 2FA now: the way back", () => {
     expect(parseDraft({ draft: "1", allowTotp: "on", require2fa: "on", graceDay: "2030-01-31", rememberDeviceDays: "14" })).toEqual({
       allowTotp: true,
       allowEmail: false,
+      allowWebauthn: false,
       require2fa: true,
       graceDay: "2030-01-31",
       rememberDeviceDays: 14,

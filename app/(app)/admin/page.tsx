@@ -3,10 +3,9 @@ import Link from "next/link";
 import { buttonClass } from "@/components/styles";
 import { Card, PageTitle, SectionTitle } from "@/components/ui";
 import { listMembers } from "@/lib/admin/members-table";
-import { METHOD_LABEL } from "@/lib/admin/policy-impact";
 import { requireAdmin } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
-import { allowedMethods, formatGraceDay, lastGraceDay, mfaRequirement } from "@/lib/mfa/policy";
+import { METHOD_LABEL, allowedMethods, formatGraceDay, lastGraceDay, mfaRequirement, orgMethods } from "@/lib/mfa/policy";
 import { requestLocale } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Organisation" };
@@ -24,7 +23,8 @@ export default async function AdminOverviewPage() {
     { label: "Overdue", value: count((m) => m.status === "overdue"), href: "/admin/members?status=overdue" },
     { label: "Locked out", value: count((m) => m.locked), href: "/admin/members?status=locked" },
   ];
-  const methods = allowedMethods(org);
+  const methods = orgMethods(org);
+  const adminOnly = org.adminMethods ? allowedMethods(org, "admin") : null;
   const requirement = mfaRequirement(org, { mfaEnforced: false });
   let requirementText = "Optional: members choose whether to set up 2FA.";
   if (org.require2fa) {
@@ -66,7 +66,10 @@ export default async function AdminOverviewPage() {
           <dl className="space-y-3 text-sm">
             <div className="sm:flex sm:gap-4">
               <dt className="w-48 shrink-0 text-slate-600 dark:text-slate-400">Allowed methods</dt>
-              <dd data-testid="policy-methods">{methods.length ? methods.map((m) => METHOD_LABEL[m]).join(", ") : "None"}</dd>
+              <dd data-testid="policy-methods">
+                {methods.length ? methods.map((m) => METHOD_LABEL[m]).join(", ") : "None"}
+                {adminOnly && `; admins: ${adminOnly.length ? adminOnly.map((m) => METHOD_LABEL[m]).join(", ") : "none"}`}
+              </dd>
             </div>
             <div className="sm:flex sm:gap-4">
               <dt className="w-48 shrink-0 text-slate-600 dark:text-slate-400">Requirement</dt>

@@ -1,21 +1,21 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
-import { finishLogin } from "@/components/complete-login";
+import { postLoginStep } from "@/components/complete-login";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import type { ActionState } from "@/lib/action";
 import type { NextStep } from "@/lib/auth/login";
-import { submitPassword } from "./actions";
 
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
-  const [state, action] = useActionState<ActionState<{ next: NextStep }>, FormData>(async (prev, formData) => {
-    const result = await submitPassword(prev, formData);
+  const [state, action] = useActionState<ActionState<{ next: NextStep }>, FormData>(async (_prev, formData) => {
+    const result = await postLoginStep<{ next: NextStep }>("/api/login/password", formData);
     const next = result.ok ? result.data?.next : undefined;
     const query = `?callbackUrl=${encodeURIComponent(callbackUrl)}`;
     if (next === "mfa") router.push(`/login/verify${query}`);
     else if (next === "enrol") router.push(`/login/setup${query}`);
-    else if (next === "done") return finishLogin(callbackUrl);
+    // Nothing else needed: the answer already carries the session.
+    else if (next === "done") window.location.assign(callbackUrl);
     return result;
   }, {});
 

@@ -1,8 +1,7 @@
 /** Badges for a member's 2FA and account state (server-safe). */
 import { Badge } from "@/components/ui";
 import type { MemberRow } from "@/lib/admin/members-table";
-import { METHOD_LABEL } from "@/lib/admin/policy-impact";
-import { formatGraceDay } from "@/lib/mfa/policy";
+import { METHOD_LABEL, formatGraceDay } from "@/lib/mfa/policy";
 import { requestLocale } from "@/lib/request-context";
 
 export async function MfaStatusBadges({ member }: { member: MemberRow }) {

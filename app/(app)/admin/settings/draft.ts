@@ -1,3 +1,6 @@
+import type { FactorType } from "@/lib/db/schema";
+import { METHOD_ORDER } from "@/lib/mfa/policy";
+
 /**
  * The policy form as it was, carried through "Set up my 2FA now" and back in the URL
  * (/admin/settings?draft=1&allowTotp=on&…): nothing is saved on the way, and nothing secret is in it.
@@ -5,12 +8,23 @@
 export type PolicyDraftValues = {
   allowTotp: boolean;
   allowEmail: boolean;
+  allowWebauthn?: boolean;
+  /** undefined: not in the draft; null: the same methods as everyone. */
+  adminMethods?: FactorType[] | null;
   require2fa: boolean;
   graceDay: string | null;
   rememberDeviceDays?: number;
   tempCodesEnabled?: boolean;
   tempCodeMaxHours?: number;
 };
+
+function adminDraft(value: string | string[] | undefined): FactorType[] | null | undefined {
+  if (typeof value !== "string") return undefined;
+  if (value === "") return null;
+  if (value === "none") return [];
+  const list = value.split(",");
+  return METHOD_ORDER.filter((m) => list.includes(m));
+}
 
 /** The settings page URL that brings this form back: every named field of the form, as submitted. */
 export function draftHref(form: HTMLFormElement) {
@@ -37,6 +51,8 @@ export function parseDraft(params: Record<string, string | string[] | undefined>
     tempCodeMaxHours: hours !== undefined && hours >= 1 && hours <= 24 ? hours : undefined,
     allowTotp: on("allowTotp"),
     allowEmail: on("allowEmail"),
+    allowWebauthn: on("allowWebauthn"),
+    adminMethods: adminDraft(params.adminMethods),
     require2fa: on("require2fa"),
     graceDay: day,
     rememberDeviceDays: days !== undefined && days <= 365 ? days : undefined,

@@ -26,6 +26,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         current={{
           allowTotp: org.allowTotp,
           allowEmail: org.allowEmail,
+          allowWebauthn: org.allowWebauthn,
+          adminMethods: org.adminMethods,
           require2fa: org.require2fa,
           graceDay,
           rememberDeviceDays: org.rememberDeviceDays,

@@ -4,7 +4,9 @@ import { Field, SubmitButton } from "@/components/form";
 import { Card, Notice, SectionTitle } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
 import { policyImpact, type MemberFactors } from "@/lib/admin/policy-impact";
+import type { FactorType } from "@/lib/db/schema";
 import { updatePolicyAction } from "./actions";
+import { AdminMethods } from "./admin-methods";
 import type { PolicyDraftValues } from "./draft";
 import { SaveBlockedReason, SetUpOwn2fa } from "./own-2fa";
 import { AdminFormMessage, Checkbox } from "../_components/controls";
@@ -12,6 +14,8 @@ import { AdminFormMessage, Checkbox } from "../_components/controls";
 type Current = {
   allowTotp: boolean;
   allowEmail: boolean;
+  allowWebauthn: boolean;
+  adminMethods: FactorType[] | null;
   require2fa: boolean;
   graceDay: string | null;
   rememberDeviceDays: number;
@@ -40,13 +44,15 @@ export function SettingsForm({
   const [state, action, pending] = useActionState<ActionState, FormData>(updatePolicyAction, {});
   const [allowTotp, setAllowTotp] = useState(initial.allowTotp);
   const [allowEmail, setAllowEmail] = useState(initial.allowEmail);
+  const [allowWebauthn, setAllowWebauthn] = useState(initial.allowWebauthn ?? current.allowWebauthn);
+  const [adminMethods, setAdminMethods] = useState(initial.adminMethods === undefined ? current.adminMethods : initial.adminMethods);
   const [require2fa, setRequire2fa] = useState(initial.require2fa);
   const [graceDay, setGraceDay] = useState(initial.graceDay ?? "");
   const [tempCodes, setTempCodes] = useState(draft?.tempCodesEnabled ?? current.tempCodesEnabled);
   const impact = policyImpact(
     members,
     current,
-    { allowTotp, allowEmail, require2fa, graceDay: require2fa && graceDay ? graceDay : null },
+    { allowTotp, allowEmail, allowWebauthn, adminMethods, require2fa, graceDay: require2fa && graceDay ? graceDay : null },
     undefined,
     locale,
   );
@@ -82,6 +88,14 @@ export function SettingsForm({
         <SectionTitle description="Members can set up only the methods allowed here.">Allowed methods</SectionTitle>
         <div className="space-y-4">
           <Checkbox
+            name="allowWebauthn"
+            label="Security keys and passkeys"
+            hint="A hardware key (such as a YubiKey) or a passkey on the member's device (Touch ID, Windows Hello, a phone). It only answers this site, so it cannot be phished. The strongest method."
+            checked={allowWebauthn}
+            onChange={(e) => setAllowWebauthn(e.target.checked)}
+            state={state}
+          />
+          <Checkbox
             name="allowTotp"
             label="Authenticator app"
             hint="Codes from an app such as Google Authenticator, Microsoft Authenticator or 1Password. Recommended."
@@ -101,6 +115,12 @@ export function SettingsForm({
             Anyone who can read a member&apos;s mailbox can pass the second step. NIST SP 800-63B does not allow email as an out-of-band
             authenticator. Prefer the authenticator app, and turn email codes off if you can.
           </Notice>
+          <AdminMethods
+            value={adminMethods}
+            onChange={setAdminMethods}
+            allowed={{ webauthn: allowWebauthn, totp: allowTotp, email: allowEmail }}
+            state={state}
+          />
           {impact.lossWarning && (
             <div className="space-y-3 rounded-lg border border-amber-300 p-4 dark:border-amber-800" data-testid="method-off-warning">
               <p className="text-sm">{impact.lossWarning}</p>

@@ -5,13 +5,11 @@ import type { CurrentUser } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { listFactors, remainingRecoveryCodes } from "@/lib/mfa/factors";
 import { REQUIRED_BY_ADMIN_MESSAGE } from "@/lib/mfa/manage";
-import { allowedMethods, mfaRequirement } from "@/lib/mfa/policy";
+import { METHOD_LABEL, allowedMethods, mfaRequirement } from "@/lib/mfa/policy";
 import { RECOVERY_LOW_WATERMARK } from "@/lib/mfa/recovery";
 import { requestLocale } from "@/lib/request-context";
 import { DisableMfaForm, RegenerateCodesForm, RemoveFactorForm, RenameFactorForm } from "./factor-forms";
 import { withReturn, type ReturnTo } from "../_components/return-to";
-
-const typeLabel = { totp: "Authenticator app", email: "Email codes" } as const;
 
 /** Security › Two-factor: the status, the methods (rename, remove, add), recovery codes, turning 2FA off. */
 export async function TwoFactorSection({ user, back, children }: { user: CurrentUser; back: ReturnTo | null; children?: React.ReactNode }) {
@@ -19,7 +17,7 @@ export async function TwoFactorSection({ user, back, children }: { user: Current
   const [factors, remaining, locale] = await Promise.all([listFactors(db, user.id), remainingRecoveryCodes(db, user.id), requestLocale()]);
   const dateFormat = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
   const when = (d: Date | null) => (d ? dateFormat.format(d) : "never");
-  const allowed = allowedMethods(user.org);
+  const allowed = allowedMethods(user.org, user.role);
   const requirement = mfaRequirement(user.org, user);
   const on = factors.length > 0;
   return (
@@ -51,8 +49,8 @@ export async function TwoFactorSection({ user, back, children }: { user: Current
                       {f.name}
                     </p>
                     <p className="text-xs text-slate-600 dark:text-slate-400">
-                      {typeLabel[f.type]} · added {when(f.createdAt)} · last used {when(f.lastUsedAt)}
-                      {!allowed.includes(f.type) && " · not allowed by your organisation"}
+                      {METHOD_LABEL[f.type]} · added {when(f.createdAt)} · last used {when(f.lastUsedAt)}
+                      {!allowed.includes(f.type) && ` · not allowed by your organisation${user.role === "admin" ? " for admins" : ""}`}
                     </p>
                   </div>
                   <div className="flex flex-wrap gap-2">
@@ -74,6 +72,11 @@ export async function TwoFactorSection({ user, back, children }: { user: Current
               </Link>
             ) : (
               <p className="text-sm text-slate-600 dark:text-slate-400">Your organisation does not allow authenticator apps.</p>
+            )}
+            {allowed.includes("webauthn") && (
+              <Link href={withReturn("/security/two-factor/security-key", back)} prefetch={false} className={buttonClass("secondary")}>
+                Add a security key or passkey
+              </Link>
             )}
             {allowed.includes("email") && !factors.some((f) => f.type === "email") && (
               <Link href={withReturn("/security/two-factor/email", back)} prefetch={false} className={buttonClass("secondary")}>

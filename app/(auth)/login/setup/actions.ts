@@ -10,6 +10,7 @@ import {
   skipLoginEnrolment,
   startLoginEmailEnrolment,
 } from "@/lib/mfa/login-enrolment";
+import { finishLoginPasskeyRegistration, finishPasskeySchema, startLoginPasskeyRegistration } from "@/lib/mfa/passkey-enrolment";
 
 export const confirmSetupTotpAction = challengeAction(confirmTotpSchema, async (input, { challenge, meta }) => {
   const result = await confirmLoginTotpEnrolment(await getDb(), challenge, input, meta);
@@ -28,5 +29,16 @@ export const sendSetupEmailCodeAction = challengeAction(startEmailEnrolmentSchem
 
 export const confirmSetupEmailAction = challengeAction(confirmEmailEnrolmentSchema, async (input, { challenge, meta }) => {
   const result = await confirmLoginEmailEnrolment(await getDb(), challenge, input, meta);
+  return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
+});
+
+/** Adding a security key at sign-in: options bound to this login (only while it must enrol). */
+export const startSetupPasskeyAction = challengeAction(z.object({}), async (_input, { challenge }) => {
+  return { ok: true, data: { options: await startLoginPasskeyRegistration(await getDb(), challenge) } };
+});
+
+/** The key is stored and completes this login (it is the second factor just used). */
+export const finishSetupPasskeyAction = challengeAction(finishPasskeySchema, async (input, { challenge, meta }) => {
+  const result = await finishLoginPasskeyRegistration(await getDb(), challenge, input, meta);
   return { ok: true, data: { recoveryCodes: result.recoveryCodes } };
 });

@@ -22,7 +22,7 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
   if (!challenge || !state?.needed) {
     return <SignInExpired />;
   }
-  const enrolment = isMethodAllowed(challenge.org, "totp") ? await startLoginTotpEnrolment(db, challenge) : null;
+  const enrolment = isMethodAllowed(challenge.org, "totp", challenge.user.role) ? await startLoginTotpEnrolment(db, challenge) : null;
   const until =
     state.canSkip && state.graceUntil ? formatGraceDay(lastGraceDay(state.graceUntil), new Date(), await requestLocale()) : null;
   return (
@@ -41,7 +41,8 @@ export default async function LoginSetupPage({ searchParams }: { searchParams: P
           }
           skipUntil={until}
           totp={enrolment && { factorId: enrolment.factorId, uri: enrolment.uri, formattedSecret: enrolment.formattedSecret }}
-          email={isMethodAllowed(challenge.org, "email") ? maskEmail(challenge.user.email) : null}
+          email={isMethodAllowed(challenge.org, "email", challenge.user.role) ? maskEmail(challenge.user.email) : null}
+          passkey={isMethodAllowed(challenge.org, "webauthn", challenge.user.role)}
           footer={
             <p className="mt-8 border-t border-slate-200 pt-4 text-center text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">
               Not you? <TextLink href="/login">Start over</TextLink>

@@ -4,9 +4,17 @@ import { finishLogin, finishLoginIfOk } from "@/components/complete-login";
 import { EmailEnrolment } from "@/components/email-enrolment";
 import { EnrolmentSuccessCard, type EnrolmentDone } from "@/components/enrolment-success";
 import { FormMessage, SubmitButton } from "@/components/form";
+import { PasskeyEnrolment } from "@/components/passkey-enrolment";
 import { TotpEnrolment } from "@/components/totp-enrolment";
 import type { ActionState } from "@/lib/action";
-import { confirmSetupEmailAction, confirmSetupTotpAction, sendSetupEmailCodeAction, skipSetupAction } from "./actions";
+import {
+  confirmSetupEmailAction,
+  confirmSetupTotpAction,
+  finishSetupPasskeyAction,
+  sendSetupEmailCodeAction,
+  skipSetupAction,
+  startSetupPasskeyAction,
+} from "./actions";
 
 type Props = {
   callbackUrl: string;
@@ -18,6 +26,8 @@ type Props = {
   totp: { factorId: string; uri: string; formattedSecret: string } | null;
   /** The masked address email codes would go to, when the organisation allows them. */
   email: string | null;
+  /** The organisation allows security keys and passkeys for this user's role. */
+  passkey: boolean;
   footer: React.ReactNode;
 };
 
@@ -26,7 +36,7 @@ type Props = {
  * grace period lasts. Once a method is confirmed the whole card becomes the success state (recovery
  * codes, then Continue): nothing of the set-up, the skip or "Not you?" is left on screen.
  */
-export function SetupFlow({ callbackUrl, orgName, intro, skipUntil, totp, email, footer }: Props) {
+export function SetupFlow({ callbackUrl, orgName, intro, skipUntil, totp, email, passkey, footer }: Props) {
   const [done, setDone] = useState<EnrolmentDone | null>(null);
   const [finishError, setFinishError] = useState<string>();
   if (done) {
@@ -58,9 +68,23 @@ export function SetupFlow({ callbackUrl, orgName, intro, skipUntil, totp, email,
           <TotpEnrolment {...totp} confirmAction={confirmSetupTotpAction} onConfirmed={(r) => setDone({ kind: "totp", ...r })} />
         </section>
       )}
+      {passkey && (
+        <section aria-labelledby="setup-key" className={totp ? "mt-8 border-t border-slate-200 pt-6 dark:border-slate-800" : ""}>
+          <h2 id="setup-key" className="mb-4 font-semibold">
+            Security key or passkey
+          </h2>
+          <PasskeyEnrolment
+            startAction={startSetupPasskeyAction}
+            finishAction={finishSetupPasskeyAction}
+            onConfirmed={(r) => setDone({ kind: "webauthn", ...r })}
+          />
+        </section>
+      )}
       {email && (
-        <details className={totp ? "mt-8 border-t border-slate-200 pt-6 dark:border-slate-800" : ""} open={!totp}>
-          <summary className="cursor-pointer font-semibold">{totp ? "No phone? Use email codes instead" : "Email codes"}</summary>
+        <details className={totp || passkey ? "mt-8 border-t border-slate-200 pt-6 dark:border-slate-800" : ""} open={!totp}>
+          <summary className="cursor-pointer font-semibold">
+            {totp || passkey ? "No phone or key? Use email codes instead" : "Email codes"}
+          </summary>
           <div className="mt-4">
             <EmailEnrolment
               address={email}
@@ -72,7 +96,9 @@ export function SetupFlow({ callbackUrl, orgName, intro, skipUntil, totp, email,
           </div>
         </details>
       )}
-      {!totp && !email && <p className="text-sm">Your organisation allows no second-factor method yet. Ask your administrator.</p>}
+      {!totp && !email && !passkey && (
+        <p className="text-sm">Your organisation allows no second-factor method yet. Ask your administrator.</p>
+      )}
       {footer}
     </>
   );

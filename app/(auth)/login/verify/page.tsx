@@ -20,8 +20,12 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   if (!challenge || challenge.challenge.completedAt) {
     return <SignInExpired />;
   }
-  const factors = await usableFactors(db, challenge.user.id, challenge.org);
+  const factors = await usableFactors(db, challenge.user, challenge.org);
   const hasTotp = factors.some((f) => f.type === "totp");
+  const hasKey = factors.some((f) => f.type === "webauthn");
+  // The key comes first when it is the user's most recent method (last used, or added, latest).
+  const recent = (f: (typeof factors)[number]) => (f.lastUsedAt ?? f.createdAt).getTime();
+  const keyFirst = [...factors].sort((a, b) => recent(b) - recent(a))[0]?.type === "webauthn";
   // Read-only: rendering sends nothing; the email form asks for a code when it opens (a server action).
   const email = await loginEmailStatus(db, challenge);
   return (
@@ -33,9 +37,13 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       <VerifyForms
         callbackUrl={callbackUrl}
         hasTotp={hasTotp}
+        hasKey={hasKey}
+        keyFirst={keyFirst}
         rememberDays={challenge.org.rememberDeviceDays}
         tempCode={challenge.org.tempCodesEnabled}
-        email={email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp") }}
+        email={
+          email && { maskedEmail: email.maskedEmail, suggestApp: !hasTotp && isMethodAllowed(challenge.org, "totp", challenge.user.role) }
+        }
       />
       <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
         Not you? <TextLink href="/login">Start over</TextLink>

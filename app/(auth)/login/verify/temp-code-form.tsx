@@ -1,9 +1,8 @@
 "use client";
 import { useActionState } from "react";
-import { finishLoginIfOk } from "@/components/complete-login";
+import { postLoginStep } from "@/components/complete-login";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import type { ActionState } from "@/lib/action";
-import { verifyTempCodeAction } from "./actions";
 
 /** Where a temporary code lands: the profile's two-factor section, with a notice to set up a new authenticator. */
 export function tempCodeLanding(factorsRemoved: boolean) {
@@ -12,9 +11,12 @@ export function tempCodeLanding(factorsRemoved: boolean) {
 
 /** "Use a temporary access code from your admin": typed with any case, spaces or dashes. */
 export function TempCodeForm() {
-  const [state, action] = useActionState<ActionState<{ factorsRemoved: boolean }>, FormData>(async (prev, formData) => {
-    const result = await verifyTempCodeAction(prev, formData);
-    return finishLoginIfOk(result, tempCodeLanding(result.data?.factorsRemoved === true));
+  const [state, action] = useActionState<ActionState<{ factorsRemoved: boolean }>, FormData>(async (_prev, formData) => {
+    formData.set("method", "temp_code");
+    const result = await postLoginStep<{ factorsRemoved: boolean }>("/api/login/verify", formData);
+    // Signed in by this answer: land where a new authenticator is set up.
+    if (result.ok) window.location.assign(tempCodeLanding(result.data?.factorsRemoved === true));
+    return result;
   }, {});
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Sign in with a temporary access code">

@@ -1,12 +1,13 @@
 "use client";
 import { createContext, startTransition, useActionState, useContext, useEffect, useRef, useState } from "react";
 import { CodeField } from "@/components/code-field";
-import { finishLogin, finishLoginIfOk } from "@/components/complete-login";
+import { postLoginStep, signInStep } from "@/components/complete-login";
 import { Field, FormMessage, SubmitButton, buttonClass, keepTyped } from "@/components/form";
 import { ResendButton, cooldownEnd } from "@/components/resend-code";
 import type { ActionState } from "@/lib/action";
 import { ADD_APP_HINT, EMAIL_CODE_MINUTES, EMAIL_WEAKER_NOTE, type SendLoginCodeResult } from "@/lib/mfa/email-shared";
-import { sendEmailCodeAction, verifyEmailAction, verifyRecoveryAction, verifyTotpAction } from "./actions";
+import { sendEmailCodeAction } from "./actions";
+import { PasskeyForm } from "./passkey-form";
 import { TempCodeForm } from "./temp-code-form";
 
 /** Days a browser may be remembered (the organisation's setting); 0 hides the option. */
@@ -23,7 +24,7 @@ function RememberCheckbox() {
   );
 }
 
-type Mode = "totp" | "email" | "recovery" | "temp";
+type Mode = "webauthn" | "totp" | "email" | "recovery" | "temp";
 
 /**
  * What the screen knows about email codes for this login (null: not available to this user).
@@ -36,6 +37,8 @@ const switchClass = "font-medium text-blue-700 hover:underline dark:text-blue-40
 export function VerifyForms({
   callbackUrl,
   hasTotp,
+  hasKey = false,
+  keyFirst = false,
   email = null,
   rememberDays = 0,
   tempCode = false,
@@ -43,14 +46,21 @@ export function VerifyForms({
 }: {
   callbackUrl: string;
   hasTotp: boolean;
+  /** The user has a security key or passkey usable for this login. */
+  hasKey?: boolean;
+  /** Offer the key first: it is what the user used last (or their only method). */
+  keyFirst?: boolean;
   email?: EmailOption;
   rememberDays?: number;
   /** The organisation allows temporary access codes from an admin. */
   tempCode?: boolean;
   children?: React.ReactNode;
 }) {
-  const [mode, setMode] = useState<Mode>(hasTotp ? "totp" : email ? "email" : "recovery");
+  const [mode, setMode] = useState<Mode>(
+    hasKey && (keyFirst || (!hasTotp && !email)) ? "webauthn" : hasTotp ? "totp" : email ? "email" : hasKey ? "webauthn" : "recovery",
+  );
   const switches: { to: Mode; label: string }[] = [];
+  if (hasKey && mode !== "webauthn") switches.push({ to: "webauthn", label: "Use your security key or passkey" });
   if (hasTotp && mode !== "totp") switches.push({ to: "totp", label: "Use your authenticator app instead" });
   if (email && mode !== "email") switches.push({ to: "email", label: "Email me a code" });
   if (mode !== "recovery") switches.push({ to: "recovery", label: "Use a recovery code instead" });
@@ -58,7 +68,9 @@ export function VerifyForms({
   return (
     <RememberDays.Provider value={rememberDays}>
       <div className="space-y-6">
-        {mode === "totp" ? (
+        {mode === "webauthn" ? (
+          <PasskeyForm callbackUrl={callbackUrl} remember={<RememberCheckbox />} />
+        ) : mode === "totp" ? (
           <TotpForm callbackUrl={callbackUrl} />
         ) : mode === "temp" ? (
           <TempCodeForm />
@@ -95,8 +107,9 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
     const wait = result.ok ? result.data?.resendInSeconds : result.retryAfterSeconds;
     return { ...result, mode, cooldownUntil: cooldownEnd(wait) ?? (result.ok ? null : (prev.cooldownUntil ?? null)) };
   }, {});
-  const [state, verify] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    return keepTyped(await finishLoginIfOk(await verifyEmailAction(prev, formData), callbackUrl), formData, "code");
+  const [state, verify] = useActionState<ActionState, FormData>(async (_prev, formData) => {
+    formData.set("method", "email");
+    return keepTyped(await signInStep("/api/login/verify", formData, callbackUrl), formData, "code");
   }, {});
   const opened = useRef(false);
   useEffect(() => {
@@ -167,8 +180,9 @@ function EmailForm({ callbackUrl, maskedEmail, suggestApp }: { callbackUrl: stri
 }
 
 function TotpForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(async (prev, formData) => {
-    return keepTyped(await finishLoginIfOk(await verifyTotpAction(prev, formData), callbackUrl), formData, "code");
+  const [state, action] = useActionState<ActionState, FormData>(async (_prev, formData) => {
+    formData.set("method", "totp");
+    return keepTyped(await signInStep("/api/login/verify", formData, callbackUrl), formData, "code");
   }, {});
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Sign in with your authenticator app">
@@ -184,12 +198,11 @@ function TotpForm({ callbackUrl }: { callbackUrl: string }) {
 }
 
 function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action] = useActionState<ActionState<{ remaining: number; low: boolean }>, FormData>(
-    async (prev, formData) => keepTyped(await verifyRecoveryAction(prev, formData), formData, "code"),
-    {},
-  );
+  const [state, action] = useActionState<ActionState<{ remaining: number; low: boolean }>, FormData>(async (_prev, formData) => {
+    formData.set("method", "recovery");
+    return keepTyped(await postLoginStep<{ remaining: number; low: boolean }>("/api/login/verify", formData), formData, "code");
+  }, {});
   const [continuing, setContinuing] = useState(false);
-  const [finishError, setFinishError] = useState<string>();
   if (state.ok && state.data) {
     const { remaining, low } = state.data;
     return (
@@ -202,18 +215,14 @@ function RecoveryForm({ callbackUrl }: { callbackUrl: string }) {
           Recovery code accepted. You have {remaining} recovery code{remaining === 1 ? "" : "s"} left.
           {low && " Generate a new set in your profile soon, or you may be locked out."}
         </p>
-        {finishError && <FormMessage state={{ ok: false, error: finishError }} />}
+        {/* Signed in already (the answer carried the session): Continue only loads the page. */}
         <button
           type="button"
           className={`${buttonClass()} w-full`}
           disabled={continuing}
-          onClick={async () => {
+          onClick={() => {
             setContinuing(true);
-            const finished = await finishLogin(callbackUrl);
-            if (!finished.ok) {
-              setContinuing(false);
-              setFinishError(finished.error);
-            }
+            window.location.assign(callbackUrl);
           }}
         >
           {continuing ? "Signing in…" : "Continue"}

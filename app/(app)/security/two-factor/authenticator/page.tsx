@@ -17,7 +17,7 @@ export default async function AddAuthenticatorPage({
 }) {
   const user = await requireUser({ enrolment: true });
   const back = returnTarget((await searchParams).return);
-  if (!isMethodAllowed(user.org, "totp")) {
+  if (!isMethodAllowed(user.org, "totp", user.role)) {
     return (
       <Notice tone="warning" title="Not allowed">
         Your organisation does not allow authenticator apps. <TextLink href="/security/two-factor">Back to two-factor settings</TextLink>

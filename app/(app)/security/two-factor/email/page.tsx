@@ -19,7 +19,7 @@ export default async function EmailEnrolmentPage({
 }) {
   const user = await requireUser({ enrolment: true }); // part of setting up 2FA: open to users who must enrol
   const back = returnTarget((await searchParams).return);
-  if (!isMethodAllowed(user.org, "email")) {
+  if (!isMethodAllowed(user.org, "email", user.role)) {
     return (
       <Notice tone="warning" title="Not allowed">
         {EMAIL_NOT_ALLOWED} <TextLink href="/security/two-factor">Back to two-factor settings</TextLink>
@@ -36,7 +36,12 @@ export default async function EmailEnrolmentPage({
   return (
     <>
       <PageTitle description="Get a sign-in code by email when you sign in.">Set up email authentication</PageTitle>
-      <SecurityEmailEnrolment address={user.email} orgName={user.org.name} suggestApp={isMethodAllowed(user.org, "totp")} back={back} />
+      <SecurityEmailEnrolment
+        address={user.email}
+        orgName={user.org.name}
+        suggestApp={isMethodAllowed(user.org, "totp", user.role)}
+        back={back}
+      />
     </>
   );
 }
