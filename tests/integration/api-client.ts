@@ -15,6 +15,7 @@ import * as mfa from "@/app/api/v1/auth/mfa/route";
 import * as refresh from "@/app/api/v1/auth/refresh/route";
 import * as me from "@/app/api/v1/me/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
+import { problemSchema } from "@/lib/api/schemas";
 import { CLIENT_ADDRESS_HEADER, markClientAddressServer } from "@/lib/client-address";
 import { getDb } from "@/lib/db/client";
 import { devMail, mfaFactors, type organizations, type users } from "@/lib/db/schema";
@@ -66,6 +67,7 @@ export async function api(
 /** A problem+json answer with this code (and status), with no stack trace or echo of secrets. */
 export function expectProblem(answer: ApiAnswer, code: string, status: number) {
   expect(answer.body, JSON.stringify(answer.body)).toMatchObject({ code, status, type: `urn:guardian:problem:${code}` });
+  problemSchema.parse(answer.body); // the shape the OpenAPI document gives
   expect(answer.status).toBe(status);
   expect(answer.headers.get("content-type")).toBe("application/problem+json");
   expect(JSON.stringify(answer.body)).not.toMatch(/\bat \w+ \(|stack|correct horse/i);

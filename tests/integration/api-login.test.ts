@@ -4,6 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { apiLoginAnswerSchema, apiSendEmailAnswerSchema, meAnswerSchema, tokenPairSchema } from "@/lib/api/schemas";
 import { MFA_LIMIT, PASSWORD_ACCOUNT_LIMIT, PASSWORD_IP_LIMIT } from "@/lib/attempts";
 import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db/client";
@@ -24,6 +25,7 @@ describe("POST /api/v1/auth/login and /mfa", () => {
     const answer = await api("/api/v1/auth/login", { body: loginBody(user.email, PASSWORD) });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ next: "done", tokenType: "Bearer", expiresIn: 900 });
+    apiLoginAnswerSchema.parse(answer.body); // as documented in OpenAPI
     const { accessToken, refreshToken, refreshExpiresIn } = answer.body as {
       accessToken: string;
       refreshToken: string;
@@ -51,6 +53,7 @@ describe("POST /api/v1/auth/login and /mfa", () => {
 
     const me = await api("/api/v1/me", { token: accessToken });
     expect(me.status).toBe(200);
+    meAnswerSchema.parse(me.body);
     expect(me.body).toMatchObject({
       user: { id: user.id, email: user.email, role: "agent" },
       twoFactor: { enabled: false, methods: [], required: false },
@@ -65,12 +68,14 @@ describe("POST /api/v1/auth/login and /mfa", () => {
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ next: "mfa", methods: ["totp", "recovery"] });
     expect(started.body).not.toHaveProperty("accessToken");
+    apiLoginAnswerSchema.parse(started.body);
     expect(await sessionRows(user.id)).toHaveLength(0); // S1: nothing until the second factor
     const challenge = started.body.challenge as string;
 
     const done = await api("/api/v1/auth/mfa", { body: { challenge, method: "totp", code: oathtool(secret) } });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body).toMatchObject({ tokenType: "Bearer", expiresIn: 900 });
+    tokenPairSchema.parse(done.body);
     const [session] = await sessionRows(user.id);
     expect(session).toMatchObject({ method: "totp", clientKind: "cli", clientName: "Guardian CLI" });
     const me = await api("/api/v1/me", { token: done.body.accessToken as string });
@@ -200,6 +205,7 @@ describe("POST /api/v1/auth/login and /mfa", () => {
     const sent = await api("/api/v1/auth/mfa/email", { body: { challenge } });
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ sent: true, resendInSeconds: 30 });
+    apiSendEmailAnswerSchema.parse(sent.body);
     expect(JSON.stringify(sent.body)).not.toMatch(/\d{6}/);
     const early = await api("/api/v1/auth/mfa/email", { body: { challenge } });
     expectProblem(early, "rate_limited", 429);
