@@ -4,9 +4,12 @@
  * Security › Sessions by name with "Sign out", and signing it out there ends its tokens. No cookies, no
  * CORS, problem+json errors without a stack.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { expect, signUpFreshAdmin, test } from "./fixtures";
 import { RawActions, freshLoopbackAddress, type RawResponse } from "./helpers/raw-actions";
 
+const run = promisify(execFile);
 let raw: RawActions;
 test.beforeAll(async () => {
   raw = await RawActions.create();
@@ -58,8 +61,8 @@ test("an extension signs in with an authenticator code; Security › Sessions li
   await expect(item).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/api-sessions.png", fullPage: true });
   await item.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByText("Signed out of that session.")).toBeVisible();
-  await expect(item).toHaveCount(0);
+  await expect(item).toHaveCount(0); // the row goes (and its form with it); the browser's own session stays
+  await expect(page.getByTestId("this-browser")).toBeVisible();
 
   const after = await raw.request(from, "GET", "/api/v1/me", bearer);
   expect(after.status).toBe(401);
@@ -84,4 +87,21 @@ test("errors are problem+json with stable codes and no stack; the OpenAPI docume
   expect(json(unknown)).toMatchObject({ code: "not_found" });
   const doc = await raw.request(from, "GET", "/api/v1/openapi.json");
   expect(json(doc)).toMatchObject({ openapi: "3.1.0", paths: { "/api/v1/auth/login": { post: {} }, "/api/v1/me": { get: {} } } });
+});
+
+test("npm run api-login signs in with the password and an authenticator code from the environment and prints /me", async ({
+  page,
+  twoFactor,
+  baseURL,
+}) => {
+  const { email, password } = await signUpFreshAdmin(page, "apicli");
+  const { app } = await twoFactor.enrolTotp("Phone");
+  await twoFactor.finishEnrolment();
+  const env = { ...process.env, API_BASE_URL: baseURL, API_PASSWORD: password, API_CODE: await app.nextCode() };
+  const { stdout } = await run("npx", ["tsx", "scripts/api-login.ts", email], { env });
+  expect(JSON.parse(stdout)).toMatchObject({ user: { email }, twoFactor: { enabled: true }, session: { client: { kind: "cli" } } });
+  expect(stdout).not.toMatch(/gat_|grt_/); // tokens are never printed
+  // Signed out at the end: no session of the CLI is left.
+  await page.goto("/security/sessions");
+  await expect(page.getByTestId("session-item")).toHaveCount(1);
 });

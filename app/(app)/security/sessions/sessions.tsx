@@ -18,7 +18,7 @@ export async function ActiveSessions({ user }: { user: CurrentUser }) {
     <>
       <SectionTitle
         id="sessions"
-        description="Browsers signed in to your account. If you do not recognise one, sign out of the others and change your password."
+        description="Browsers and apps signed in to your account. If you do not recognise one, sign out of the others and change your password."
       >
         Where you are signed in
       </SectionTitle>
@@ -31,11 +31,11 @@ export async function ActiveSessions({ user }: { user: CurrentUser }) {
           return (
             <li
               key={s.id}
-              className="flex flex-wrap items-start justify-between gap-2 px-4 py-3"
+              className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 sm:flex-nowrap"
               data-testid="session-item"
               data-client-kind={s.clientKind ?? undefined}
             >
-              <div>
+              <div className="min-w-0 flex-1">
                 <p className="font-medium">
                   {label}{" "}
                   {s.current && (
