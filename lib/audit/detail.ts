@@ -75,7 +75,8 @@ const KEYS: Record<string, (value: unknown, event?: string) => Shown> = {
   first: (v) => (v === true ? "First method: recovery codes created" : null),
   reason: (v, event) => `Reason: ${event === "admin.mfa.removed" ? String(v) : (REASONS[String(v)] ?? String(v))}`,
   limit: (v) => `Locked: ${LIMITS[String(v)] ?? String(v)}`,
-  scope: (v) => `Sessions: ${v === "others" ? "all other sessions" : v === "this" ? "this session" : String(v)}`,
+  scope: (v) =>
+    `Sessions: ${v === "others" ? "all other sessions" : v === "this" ? "this session" : v === "one" ? "one other session" : String(v)}`,
   count: count("Sessions ended"),
   attempt: count("Failed attempt"),
   counted: (v) => (v === false ? "Not counted toward the limit" : null),
