@@ -107,7 +107,11 @@ function statementLog(database: string | null) {
     })();
   const line = new RegExp(`@${database} LOG:  (statement|execute [^:]*):`);
   return {
-    mark: () => (readable ? fs.statSync(PG_LOG).size : 0),
+    /** The log's end, once requests of the previous phase still in flight have finished. */
+    async mark() {
+      await this.settle();
+      return readable ? fs.statSync(PG_LOG).size : 0;
+    },
     /** Waits until the log stops growing: requests still in flight when a phase ended have finished. */
     async settle() {
       if (!readable) return;
@@ -204,8 +208,10 @@ async function build(databaseUrl: string) {
 async function startServer(databaseUrl: string) {
   // The load generator stands in for a reverse proxy on loopback: declared as one (S35), so the
   // X-Forwarded-For it appends (a distinct address per request, nextIp) is the client address.
-  const env = { ...serverEnv(databaseUrl), TRUSTED_PROXIES: "loopback", TRUSTED_PROXY_HOPS: "1" };
-  const child = run("npx", ["tsx", "server.ts", "--port", String(PORT)], env, path.join(ROOT, ".data", "bench-server.log"));
+  const env: NodeJS.ProcessEnv = { ...serverEnv(databaseUrl), TRUSTED_PROXIES: "loopback", TRUSTED_PROXY_HOPS: "1" };
+  // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it exits (node --cpu-prof).
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = run("npx", ["tsx", ...prof, "server.ts", "--port", String(PORT)], env, path.join(ROOT, ".data", "bench-server.log"));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error("the server exited; see .data/bench-server.log");
@@ -441,7 +447,7 @@ async function main() {
   // The framework's own limit: a route handler the proxy does not run for (proxy.ts matcher), one `select 1`.
   log("bare route /api/health (no proxy), 32 clients");
   await cannon({ url: `${BASE}/api/health`, connections: 32, duration: SECONDS(2) });
-  let mark = stmts.mark();
+  let mark = await stmts.mark();
   const health = await cannon({ url: `${BASE}/api/health`, connections: 32, duration: SECONDS(6) });
   await stmts.settle();
   const healthStatements = stmts.perRequest(mark, health.sent);
@@ -460,7 +466,7 @@ async function main() {
   log("password step, 16 clients");
   await cannon({ connections: 16, duration: SECONDS(3), requests: [passwordRequest()] });
   const pwMark = new Date();
-  mark = stmts.mark();
+  mark = await stmts.mark();
   const pw16 = await cannon({ connections: 16, duration: SECONDS(10), requests: [passwordRequest()] });
   await stmts.settle();
   const passwordStatements = stmts.perRequest(mark, pw16.sent);
@@ -503,7 +509,7 @@ async function main() {
   const seen = new Map<unknown, number>();
   const lat = { unknown: [] as number[], wrong: [] as number[] };
   await cannon({ connections: 16, duration: SECONDS(2), requests: [unknownReq, wrongReq] });
-  mark = stmts.mark();
+  mark = await stmts.mark();
   const failed = await cannon({ connections: 16, duration: SECONDS(8), requests: [unknownReq, wrongReq] }, (client, _status, ms) => {
     const k = seen.get(client) ?? 0;
     seen.set(client, k + 1);
@@ -546,7 +552,7 @@ async function main() {
   log("2FA step + session (one request), 32 clients");
   const sessionMark = new Date();
   await cannon({ connections: 32, amount: warm.length, requests: [totpRequests(warm)] });
-  mark = stmts.mark();
+  mark = await stmts.mark();
   const twofa = await cannon({ connections: 32, amount: measured.length, requests: [totpRequests(measured)] });
   await stmts.settle();
   const twofaStatements = stmts.perRequest(mark, twofa.sent);

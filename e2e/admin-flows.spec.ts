@@ -56,12 +56,15 @@ test("an admin without 2FA is sent to set it up and comes back to the policy as 
   await expect(page.getByText("Please correct the highlighted fields.")).toHaveCount(0);
   await expect(graceField).toBeFocused();
   await expect(graceField).toHaveAccessibleDescription(/Choose today or a later date\./);
+  // No method left at all (email codes were already off): refused, at the Require box.
   await page.getByLabel("Authenticator app").uncheck();
+  await page.getByLabel("Security keys and passkeys").uncheck();
   await graceField.fill(grace.iso);
   await save.click();
   await expect(page.getByText("Allow at least one method before requiring two-factor authentication.")).toBeVisible();
   await expect(require).toBeFocused();
   await page.getByLabel("Authenticator app").check();
+  await page.getByLabel("Security keys and passkeys").check();
   await save.click();
   await expect(page.getByTestId("form-success")).toContainText("Settings saved.");
   await expect(page.getByText("Your changes are back")).toHaveCount(0);

@@ -25,9 +25,22 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * A finer, stable reason some refusals carry on top of their code, for clients that must tell them apart
+ * (the JSON API's problem types, lib/api/problem.ts). Screens keep branching on `code`; the message is unchanged.
+ * - invalid_code: a second-factor code that did not pass (counted in the budget);
+ * - code_already_used: an authenticator code whose time step was already accepted (not counted);
+ * - locked: the account's (or this browser's) attempt budget is spent, until `retryAfterSeconds`.
+ */
+export type ErrorReason = "invalid_code" | "code_already_used" | "locked";
+
 export class AppError extends Error {
   /** For "try again later" refusals the screen can count down (e.g. the email-code resend cooldown). */
   retryAfterSeconds?: number;
+  /** See ErrorReason. */
+  reason?: ErrorReason;
+  /** When a lock or limit ends (the API's Retry-After). Unlike `retryAfterSeconds`, screens do not count down to it. */
+  endsInSeconds?: number;
 
   constructor(
     public code: ErrorCode,
@@ -37,6 +50,13 @@ export class AppError extends Error {
     super(message);
     this.name = "AppError";
   }
+}
+
+/** The same error with its reason (and, for a lock, when it ends). */
+export function withReason(error: AppError, reason: ErrorReason, endsInSeconds?: number) {
+  error.reason = reason;
+  if (endsInSeconds !== undefined) error.endsInSeconds = endsInSeconds;
+  return error;
 }
 
 export const forbidden = () => new AppError("forbidden", "You do not have permission to do that.");

@@ -3,7 +3,10 @@ import { headers } from "next/headers";
 import { CLIENT_ADDRESS_HEADER, behindClientAddressServer } from "@/lib/client-address";
 import { pickLocale } from "@/lib/locale";
 
-export type RequestMeta = { ip: string; userAgent: string };
+export type ClientKind = "extension" | "mobile" | "cli";
+
+/** Who is asking. `client`: an app signing in through the JSON API names itself (shown with its session). */
+export type RequestMeta = { ip: string; userAgent: string; client?: { name: string; kind: ClientKind } };
 
 /**
  * The one place the app reads the client address (attempt limits, audit log, sessions, devices).

@@ -14,3 +14,19 @@ export function describeUserAgent(userAgent: string | null | undefined): DeviceD
   const text = result.os.name ? `${browser} on ${os}` : browser;
   return { browser, os, text };
 }
+
+const CLIENT_KINDS: Record<string, string> = { extension: "browser extension", mobile: "mobile app", cli: "command line" };
+
+/** "browser extension", "mobile app", "command line": the kind of an app signed in through the JSON API. */
+export function clientKindLabel(kind: string) {
+  return CLIENT_KINDS[kind] ?? "app";
+}
+
+/**
+ * What a session is, for Security › Sessions: an API client by its name and kind ("Guardian CLI ·
+ * command line"), a browser by its User-Agent ("Chrome 131 on Linux").
+ */
+export function describeSession(s: { userAgent: string | null; clientName?: string | null; clientKind?: string | null }) {
+  if (s.clientName && s.clientKind) return `${s.clientName} · ${clientKindLabel(s.clientKind)}`;
+  return describeUserAgent(s.userAgent).text;
+}

@@ -56,6 +56,11 @@ export class RawActions {
     });
   }
 
+  /** Any request from `from` (e.g. the JSON API's GET /api/v1/me with a bearer token); resolves to the whole response. */
+  request(from: string, method: string, path: string, headers: Record<string, string> = {}, body = "") {
+    return this.send(from, { method, path, headers, body });
+  }
+
   /** The sign-up form from `from`; resolves to the response body. */
   signup(from: string, form: { org: string; name: string; email: string; password: string }) {
     return this.call(from, "requestSignupAction", { organization: form.org, name: form.name, email: form.email, password: form.password });

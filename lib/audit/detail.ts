@@ -91,7 +91,8 @@ const KEYS: Record<string, (value: unknown, event?: string) => Shown> = {
   reason: (v, event) =>
     `Reason: ${event === "admin.mfa.removed" || event?.startsWith("admin.incident.") ? String(v) : (REASONS[String(v)] ?? String(v))}`,
   limit: (v) => `Locked: ${LIMITS[String(v)] ?? String(v)}`,
-  scope: (v) => `Sessions: ${v === "others" ? "all other sessions" : v === "this" ? "this session" : String(v)}`,
+  scope: (v) =>
+    `Sessions: ${v === "others" ? "all other sessions" : v === "this" ? "this session" : v === "one" ? "one other session" : String(v)}`,
   count: count("Sessions ended"),
   attempt: count("Failed attempt"),
   counted: (v) => (v === false ? "Not counted toward the limit" : null),

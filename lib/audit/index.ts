@@ -23,6 +23,7 @@ export type AuditEventName =
   | "device.remembered"
   | "device.forgotten"
   | "session.revoked"
+  | "api.token.reused"
   | "user.signup"
   | "user.profile.updated"
   | "user.password.changed"

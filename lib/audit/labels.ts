@@ -22,6 +22,7 @@ export const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   "device.remembered": "Device remembered",
   "device.forgotten": "Remembered device forgotten",
   "session.revoked": "Session ended",
+  "api.token.reused": "API refresh token reused: session ended",
   "user.signup": "Organisation created",
   "user.profile.updated": "Profile updated",
   "user.password.changed": "Password changed",

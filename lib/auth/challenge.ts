@@ -42,9 +42,10 @@ export async function createChallenge(
   const [row] = await rowsOf<{ id: string }>(
     db,
     sql`${ctes.length ? sql`WITH ${sql.join(ctes, sql`, `)}` : sql``}
-      INSERT INTO login_challenges (token_hash, user_id, org_id, expires_at, completed_at, method, ip, user_agent)
+      INSERT INTO login_challenges (token_hash, user_id, org_id, expires_at, completed_at, method, ip, user_agent, client_name, client_kind)
       VALUES (${sha256(token)}, ${input.userId}, ${input.orgId}, now() + make_interval(secs => ${CHALLENGE_TTL_SECONDS}),
-        ${input.completedMethod ? sql`now()` : sql`NULL`}, ${input.completedMethod}, ${input.meta?.ip ?? null}, ${input.meta?.userAgent ?? null})
+        ${input.completedMethod ? sql`now()` : sql`NULL`}, ${input.completedMethod}, ${input.meta?.ip ?? null}, ${input.meta?.userAgent ?? null},
+        ${input.meta?.client?.name ?? null}, ${input.meta?.client?.kind ?? null})
       RETURNING id`,
   );
   return { token, challengeId: String(row!.id) };

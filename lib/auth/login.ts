@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { sha256 } from "@/lib/crypto";
 import type { Db } from "@/lib/db/client";
 import { mfaFactors, organizations, rememberedDevices, users, type FactorType, type Role } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, withReason } from "@/lib/errors";
 import { allowedMethods, mfaRequirement, type PolicyOrg } from "@/lib/mfa/policy";
 import { liveRememberedDevice } from "@/lib/mfa/remembered-devices";
 import { verifyPassword } from "@/lib/passwords";
@@ -95,7 +95,10 @@ export async function passwordStep(db: Db, input: z.infer<typeof loginSchema>, m
   ]);
   if (!reservation.allowed) {
     await auditLocked(db, row?.user, reservation.key === ipKey ? "address" : device ? "device" : "account", meta);
-    throw new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+    const error = new AppError("rate_limited", `Too many sign-in attempts. Try again in ${minutesText(reservation.retryAfterSeconds)}.`);
+    error.endsInSeconds = reservation.retryAfterSeconds;
+    // The account's (or this browser's) lock is `locked`; the per-address limit stays a plain rate limit.
+    throw reservation.key === ipKey ? error : withReason(error, "locked");
   }
 
   const ok = await verifyPassword(row?.user.passwordHash, input.password);

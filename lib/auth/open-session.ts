@@ -22,6 +22,7 @@ export async function afterSignIn(opened: OpenedRow, deviceCookie: string | null
       at: new Date(),
       userAgent: meta.userAgent,
       ip: meta.ip,
+      client: meta.client,
     });
   }
   return { ...opened, deviceCookie: device.value, newBrowser };

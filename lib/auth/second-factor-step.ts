@@ -19,17 +19,20 @@ import type { OpenedRow } from "./session-sql";
 /** "Don't ask again on this browser": honoured only after the second factor has passed. */
 const remember = { remember: checkbox };
 
+/** Each method's input, by name (the JSON API picks the ones an app can use). */
+export const factorInputs = {
+  totp: totpLoginSchema.extend({ method: z.literal("totp"), ...remember }),
+  email: emailLoginSchema.extend({ method: z.literal("email"), ...remember }),
+  recovery: recoveryLoginSchema.extend({ method: z.literal("recovery"), ...remember }),
+  // A security key's or passkey's answer (navigator.credentials.get, as JSON text).
+  webauthn: passkeyLoginSchema.extend({ method: z.literal("webauthn"), ...remember }),
+  // A temporary access code from the admin: no "remember this browser" with it.
+  temp_code: tempCodeLoginSchema.extend({ method: z.literal("temp_code") }),
+};
+
 export const secondFactorSchema = z.discriminatedUnion(
   "method",
-  [
-    totpLoginSchema.extend({ method: z.literal("totp"), ...remember }),
-    emailLoginSchema.extend({ method: z.literal("email"), ...remember }),
-    recoveryLoginSchema.extend({ method: z.literal("recovery"), ...remember }),
-    // A security key's or passkey's answer (navigator.credentials.get, as JSON text).
-    passkeyLoginSchema.extend({ method: z.literal("webauthn"), ...remember }),
-    // A temporary access code from the admin: no "remember this browser" with it.
-    tempCodeLoginSchema.extend({ method: z.literal("temp_code") }),
-  ],
+  [factorInputs.totp, factorInputs.email, factorInputs.recovery, factorInputs.webauthn, factorInputs.temp_code],
   { error: "Choose how to verify your sign-in." },
 );
 

@@ -66,7 +66,7 @@ export async function openSessionWith(
   db: Executor,
   plan: SessionPlan,
 ): Promise<{ opened: OpenedRow | null; extra: Record<string, number> }> {
-  const { ip, userAgent } = plan.meta;
+  const { ip, userAgent, client } = plan.meta;
   const before = plan.before ?? [];
   const audits = [
     ...(plan.audits ?? []).map((a) => ({ event: a.event as string, detail: a.detail })),
@@ -85,8 +85,9 @@ export async function openSessionWith(
         -- Read in the statement's snapshot: the values before this sign-in.
         (SELECT p.last_login_at FROM users AS p WHERE p.id = users.id) AS previous_login,
         (SELECT o.name FROM organizations AS o WHERE o.id = users.org_id) AS org_name)`,
-    sql`s AS (INSERT INTO sessions (user_id, org_id, method, ip, user_agent, expires_at)
-      SELECT id, org_id, method, ${ip}, ${userAgent}, now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS}) FROM u RETURNING id)`,
+    sql`s AS (INSERT INTO sessions (user_id, org_id, method, ip, user_agent, client_name, client_kind, expires_at)
+      SELECT id, org_id, method, ${ip}, ${userAgent}, ${client?.name ?? null}, ${client?.kind ?? null},
+        now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS}) FROM u RETURNING id)`,
     // One INSERT for every audit row, ordered, so the log reads in the order things happened.
     sql`a AS (INSERT INTO audit_events (org_id, event, actor_user_id, actor_type, target_user_id, detail, ip, user_agent)
       SELECT u.org_id, v.event, u.id, 'user', u.id,

@@ -123,6 +123,9 @@ export const loginChallenges = pgTable(
     skippedEnrolment: boolean("skipped_enrolment").notNull().default(false),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** Set for a login started through the JSON API: the client that will hold the session (only such logins finish there). */
+    clientName: text("client_name"),
+    clientKind: text("client_kind", { enum: ["extension", "mobile", "cli"] }),
   },
   (t) => [uniqueIndex("login_challenges_token_idx").on(t.tokenHash), index("login_challenges_user_idx").on(t.userId)],
 );
@@ -185,7 +188,7 @@ export const recoveryCodes = pgTable(
   (t) => [index("recovery_codes_user_idx").on(t.userId), uniqueIndex("recovery_codes_hash_idx").on(t.userId, t.codeHash)],
 );
 
-/** One row per signed-in browser; the JWT carries its id. Revoking the row ends that session. */
+/** One row per signed-in browser or API client; the JWT (or the API token) carries its id. Revoking the row ends that session. */
 export const sessions = pgTable(
   "sessions",
   {
@@ -203,6 +206,9 @@ export const sessions = pgTable(
     method: text("method"),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** Set for a session signed in through the JSON API (lib/api): the client's name and kind, shown in Security › Sessions. */
+    clientName: text("client_name"),
+    clientKind: text("client_kind", { enum: ["extension", "mobile", "cli"] }),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

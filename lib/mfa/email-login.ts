@@ -9,7 +9,7 @@ import type { LiveChallenge } from "@/lib/auth/challenge";
 import { randomDigits } from "@/lib/crypto";
 import type { Db, Executor } from "@/lib/db/client";
 import { emailCodes, loginChallenges, mfaFactors } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, withReason } from "@/lib/errors";
 import { loginCodeEmail } from "@/lib/mail/templates";
 import type { RequestMeta } from "@/lib/request-context";
 import {
@@ -80,7 +80,7 @@ export async function sendLoginEmailCode(
   const maskedEmail = maskEmail(user.email);
   if (challenge.challenge.completedAt) throw new AppError("conflict", "This sign-in has already been completed. Please sign in again.");
   const locked = await retryAfter(db, keys.mfa(user.id));
-  if (locked > 0) throw new AppError("rate_limited", LOCKED_MESSAGE(locked));
+  if (locked > 0) throw withReason(new AppError("rate_limited", LOCKED_MESSAGE(locked)), "locked", locked);
   const scope: Scope = { purpose: "login", challengeId: challenge.challenge.id };
   const code = randomDigits(6);
   const reserved = await db.transaction(async (tx) => {

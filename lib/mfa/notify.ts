@@ -5,7 +5,7 @@
 import { MFA_LIMIT, minutesText } from "@/lib/attempts";
 import { sendMail, type MailMessage } from "@/lib/mail";
 import { formatMailDate, securityNoticeEmail } from "@/lib/mail/templates";
-import { describeUserAgent } from "@/lib/user-agent";
+import { clientKindLabel, describeUserAgent } from "@/lib/user-agent";
 
 export type SecurityNotice =
   | "mfa-enabled"
@@ -26,11 +26,17 @@ type Recipient = { email: string; name: string; org: { name: string } };
 
 const typeName = (t?: unknown) => (t === "email" ? "email codes" : t === "webauthn" ? "a security key or passkey" : "an authenticator app");
 
+/** An app signed in through the JSON API names itself: "App: Guardian CLI (command line)". */
+function clientLine(client: unknown) {
+  const c = client as { name?: unknown; kind?: unknown } | undefined;
+  return typeof c?.name === "string" && typeof c.kind === "string" ? `App: ${c.name} (${clientKindLabel(c.kind)})` : null;
+}
+
 /** When, which browser, from which address: what lets the owner recognise (or not) their own action. */
 function where(d: Record<string, unknown>) {
   return [
     `Time: ${formatMailDate(d.at instanceof Date ? d.at : new Date())}`,
-    `Browser: ${describeUserAgent(typeof d.userAgent === "string" ? d.userAgent : "").text}`,
+    clientLine(d.client) ?? `Browser: ${describeUserAgent(typeof d.userAgent === "string" ? d.userAgent : "").text}`,
     `Network address (approximate): ${typeof d.ip === "string" && d.ip ? d.ip : "unknown"}; it may be your internet provider's, employer's or VPN's`,
   ];
 }

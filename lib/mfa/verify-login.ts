@@ -25,7 +25,7 @@ import { consumeChallengeGate, openSessionWith, type OpenedRow } from "@/lib/aut
 import { decrypt, randomToken } from "@/lib/crypto";
 import { rowsOf, type Db, type Executor } from "@/lib/db/client";
 import { mfaFactors } from "@/lib/db/schema";
-import { AppError, fieldError } from "@/lib/errors";
+import { AppError, fieldError, withReason } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 import { sixDigitCode } from "@/lib/validation";
 import { remainingRecoveryCodes } from "./factors";
@@ -72,7 +72,8 @@ export type FactorFinish = (tx: Executor, detail: Record<string, unknown>) => Pr
 /** Reserves one attempt from the shared budget, or refuses with the lockout message. */
 export async function reserveSecondFactorAttempt(db: Db, challenge: FactorSubject) {
   const reservation = await reserveAttempt(db, keys.mfa(challenge.user.id), MFA_LIMIT);
-  if (!reservation.allowed) throw new AppError("rate_limited", LOCKED_MESSAGE(reservation.retryAfterSeconds));
+  if (!reservation.allowed)
+    throw withReason(new AppError("rate_limited", LOCKED_MESSAGE(reservation.retryAfterSeconds)), "locked", reservation.retryAfterSeconds);
   return reservation.count;
 }
 
@@ -162,8 +163,9 @@ export async function failSecondFactor(
   extra?: Record<string, unknown>,
 ): Promise<never> {
   await recordSecondFactorFailure(db, challenge, method, attempt, meta, extra);
-  if (attempt >= MFA_LIMIT.max) throw new AppError("rate_limited", LOCKED_MESSAGE(MFA_LIMIT.lockSeconds));
-  throw fieldError("code", wrong + triesLeftNote(attempt));
+  if (attempt >= MFA_LIMIT.max)
+    throw withReason(new AppError("rate_limited", LOCKED_MESSAGE(MFA_LIMIT.lockSeconds)), "locked", MFA_LIMIT.lockSeconds);
+  throw withReason(fieldError("code", wrong + triesLeftNote(attempt)), "invalid_code");
 }
 
 /** A valid TOTP code used before: the reserved attempt is given back (unless it was the locking one). */
@@ -179,7 +181,7 @@ async function replayed(db: Db, challenge: FactorSubject, attempt: number, meta:
     detail: { method: "totp", reason: "replayed", counted: false, ...(challenge.purpose ? { purpose: challenge.purpose } : {}) },
     meta,
   });
-  throw fieldError("code", REPLAYED_TOTP + triesLeftNote(attempt - 1));
+  throw withReason(fieldError("code", REPLAYED_TOTP + triesLeftNote(attempt - 1)), "code_already_used");
 }
 
 type Claim = (tx: Executor) => Promise<Record<string, unknown> | null>;

@@ -5,6 +5,7 @@ import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
 import { SESSION_IDLE_SECONDS } from "@/lib/config";
 import type { Db, Executor } from "@/lib/db/client";
 import { sessions } from "@/lib/db/schema";
+import { AppError, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-context";
 
 type Actor = { id: string; orgId: string; sessionId: string };
@@ -29,6 +30,8 @@ export async function listActiveSessions(db: Executor, actor: Actor) {
       ip: sessions.ip,
       userAgent: sessions.userAgent,
       method: sessions.method,
+      clientName: sessions.clientName,
+      clientKind: sessions.clientKind,
     })
     .from(sessions)
     .where(liveSessions(actor))
@@ -53,6 +56,31 @@ export async function signOutOtherSessions(db: Db, actor: Actor, meta?: RequestM
       meta,
     });
     return { ended: others.length };
+  });
+}
+
+/**
+ * "Sign out" of one other session from Security › Sessions (a browser, or an app signed in through the API:
+ * its tokens end with it). Only the user's own, live sessions, never this one (that is the normal sign-out).
+ */
+export async function signOutOtherSession(db: Db, actor: Actor, sessionId: string, meta?: RequestMeta) {
+  if (sessionId === actor.sessionId) throw new AppError("bad_request", "Use Sign out to end this session.");
+  return db.transaction(async (tx) => {
+    const ended = await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.id, sessionId), liveSessions(actor)))
+      .returning({ id: sessions.id, clientKind: sessions.clientKind });
+    if (ended.length === 0) throw notFound("That session");
+    await audit(tx, {
+      orgId: actor.orgId,
+      event: "session.revoked",
+      actorUserId: actor.id,
+      targetUserId: actor.id,
+      detail: { scope: "one", ...(ended[0]!.clientKind ? { client: ended[0]!.clientKind } : {}) },
+      meta,
+    });
+    return { ended: 1 };
   });
 }
 

@@ -50,12 +50,19 @@ describe.skipIf(!onPostgres)("several app instances on one PostgreSQL (skipped o
     const { token, next } = await passwordStep(a, { email: user.email, password: PASSWORD }, meta);
     expect(next).toBe("mfa");
     const challengeOnB = await findChallenge(b, token);
-    await verifyTotpLogin(b, challengeOnB!, { code: await currentTotp(started.secret, Math.floor(Date.now() / 1000) + 30) }, meta);
-    const session = await consumeChallenge(a, token, meta);
-    expect(session?.userId).toBe(user.id);
-    // Either instance accepts the session.
-    const claims = { uid: user.id, sid: session!.sessionId, ver: session!.sessionVersion };
+    // The second factor on B opens the session there, in the same statement.
+    const { session } = await verifyTotpLogin(
+      b,
+      challengeOnB!,
+      { code: await currentTotp(started.secret, Math.floor(Date.now() / 1000) + 30) },
+      meta,
+    );
+    expect(session.userId).toBe(user.id);
+    // Either instance accepts the session, and neither opens a second one from the spent challenge.
+    const claims = { uid: user.id, sid: session.sessionId, ver: session.sessionVersion };
+    expect((await validateSession(a, claims))?.id).toBe(user.id);
     expect((await validateSession(b, claims))?.id).toBe(user.id);
+    expect(await consumeChallenge(a, token, meta)).toBeNull();
     expect(await consumeChallenge(b, token, meta)).toBeNull();
   });
 

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { userAction } from "@/lib/action";
 import { getDb } from "@/lib/db/client";
 import { forgetDevice, forgetDeviceSchema } from "@/lib/mfa/remembered-devices";
-import { signOutOtherSessions } from "@/lib/users/own-sessions";
+import { signOutOtherSession, signOutOtherSessions } from "@/lib/users/own-sessions";
+import { id } from "@/lib/validation";
 
 const PAGE = "/security/sessions";
 
@@ -23,4 +24,11 @@ export const signOutOtherSessionsAction = userAction(z.object({}), async (_input
     ok: true,
     message: ended === 0 ? "You were not signed in anywhere else." : `Signed out of ${ended} other session${ended === 1 ? "" : "s"}.`,
   };
+});
+
+/** "Sign out" of one other session (a browser, or an app signed in through the API: its tokens end too). */
+export const signOutSessionAction = userAction(z.object({ sessionId: id("Unknown session.") }), async (input, { user, meta }) => {
+  await signOutOtherSession(await getDb(), { id: user.id, orgId: user.orgId, sessionId: user.sessionId }, input.sessionId, meta);
+  revalidatePath(PAGE);
+  return { ok: true, message: "Signed out of that session." };
 });

@@ -1,11 +1,15 @@
-/** Security › Sessions and browsers: the browsers where the user is signed in, and "sign out of all other sessions". */
+/**
+ * Security › Sessions and browsers: the browsers (and apps signed in through the API) where the user is signed in,
+ * "Sign out" for each other one, and "sign out of all other sessions".
+ */
 import { LocalTime } from "@/components/local-time";
 import { Badge, SectionTitle } from "@/components/ui";
 import type { CurrentUser } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
-import { describeUserAgent } from "@/lib/user-agent";
+import { describeSession } from "@/lib/user-agent";
 import { listActiveSessions } from "@/lib/users/own-sessions";
 import { SignOutOthersForm } from "./sign-out-others-form";
+import { SignOutSessionForm } from "./sign-out-session-form";
 
 export async function ActiveSessions({ user }: { user: CurrentUser }) {
   const sessions = await listActiveSessions(await getDb(), { id: user.id, orgId: user.orgId, sessionId: user.sessionId });
@@ -14,7 +18,7 @@ export async function ActiveSessions({ user }: { user: CurrentUser }) {
     <>
       <SectionTitle
         id="sessions"
-        description="Browsers signed in to your account. If you do not recognise one, sign out of the others and change your password."
+        description="Browsers and apps signed in to your account. If you do not recognise one, sign out of the others and change your password."
       >
         Where you are signed in
       </SectionTitle>
@@ -23,12 +27,17 @@ export async function ActiveSessions({ user }: { user: CurrentUser }) {
         data-testid="session-list"
       >
         {sessions.map((s) => {
-          const device = describeUserAgent(s.userAgent);
+          const label = describeSession(s);
           return (
-            <li key={s.id} className="flex flex-wrap items-start justify-between gap-2 px-4 py-3" data-testid="session-item">
-              <div>
+            <li
+              key={s.id}
+              className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 sm:flex-nowrap"
+              data-testid="session-item"
+              data-client-kind={s.clientKind ?? undefined}
+            >
+              <div className="min-w-0 flex-1">
                 <p className="font-medium">
-                  {device.text}{" "}
+                  {label}{" "}
                   {s.current && (
                     <span data-testid="this-browser">
                       <Badge tone="blue">This browser</Badge>
@@ -40,6 +49,7 @@ export async function ActiveSessions({ user }: { user: CurrentUser }) {
                   <LocalTime iso={s.lastSeenAt.toISOString()} />
                 </p>
               </div>
+              {!s.current && <SignOutSessionForm sessionId={s.id} label={label} />}
             </li>
           );
         })}
