@@ -30,6 +30,15 @@ test("cross-site and malformed requests to the login routes are refused before a
   expect(JSON.parse(foreign.body)).toMatchObject({ ok: false, code: "forbidden" });
   expect(setCookies(foreign)).toEqual([]);
 
+  // A forwarded-host header written by the client does not make a foreign Origin ours.
+  const forwarded = await raw.post(
+    from,
+    "/api/login/password",
+    { email: uniqueEmail("x"), password: "whatever" },
+    { origin: "https://evil.example", "x-forwarded-host": "evil.example" },
+  );
+  expect(forwarded.status).toBe(403);
+
   // What an HTML form on another site can send: no JSON content type (and no Origin of ours).
   const form = await raw.post(from, "/api/login/password", "email=a%40b.test&password=x", {
     "content-type": "application/x-www-form-urlencoded",

@@ -6,6 +6,7 @@
  */
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { configuredBaseUrl } from "@/lib/app-url";
 import { findChallenge, type LiveChallenge } from "@/lib/auth/challenge";
 import { readChallengeToken } from "@/lib/auth/challenge-cookie";
 import { getCurrentUser } from "@/lib/auth/current-user";
@@ -192,13 +193,15 @@ function loginRoute<S extends z.ZodType, C, T>(
   };
 }
 
+/** JSON, from a page of this app: the Origin names the app's configured URL, or the Host this request came to. */
 function isSameOriginJson(request: Request) {
   if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) return false;
   const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin || !host) return false;
+  if (!origin) return false;
+  const configured = configuredBaseUrl();
   try {
-    return new URL(origin).host === host;
+    const hosts = [request.headers.get("host"), configured ? new URL(configured).host : null].filter(Boolean);
+    return hosts.includes(new URL(origin).host);
   } catch {
     return false;
   }

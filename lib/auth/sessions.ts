@@ -154,9 +154,11 @@ export async function endPendingLogins(db: Executor, userId: string, keepChallen
  * none forgets a part.
  */
 export async function revokeAccess(db: Executor, userId: string, options: { keepSessionId?: string; keepChallengeId?: string } = {}) {
+  // Logins in progress first: a login finishing meanwhile either loses its challenge here or has committed its
+  // session before the next statement, which then ends it (and both take their row locks in the login's order).
+  await endPendingLogins(db, userId, options.keepChallengeId);
   if (options.keepSessionId) await revokeOtherSessions(db, userId, options.keepSessionId);
   else await endAllSessions(db, userId);
-  await endPendingLogins(db, userId, options.keepChallengeId);
   const devices = await db.delete(rememberedDevices).where(eq(rememberedDevices.userId, userId)).returning({ id: rememberedDevices.id });
   await db
     .update(passwordResets)
@@ -189,6 +191,12 @@ export async function revokeOrgAccess(
             .where(and(eq(users.orgId, orgId), eq(users.role, role))),
         )
       : undefined;
+  // Logins in progress first, as revokeAccess does: the same lock order as a login finishing (challenge,
+  // then user, then session), so the two cannot deadlock, and no login slips between the statements.
+  const logins = await db
+    .delete(loginChallenges)
+    .where(and(eq(loginChallenges.orgId, orgId), isNull(loginChallenges.consumedAt), scope(loginChallenges)))
+    .returning({ id: loginChallenges.id });
   const bumped = await db
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
@@ -206,10 +214,6 @@ export async function revokeOrgAccess(
       ),
     )
     .returning({ id: sessions.id });
-  const logins = await db
-    .delete(loginChallenges)
-    .where(and(eq(loginChallenges.orgId, orgId), isNull(loginChallenges.consumedAt), scope(loginChallenges)))
-    .returning({ id: loginChallenges.id });
   const devices = await db
     .delete(rememberedDevices)
     .where(and(eq(rememberedDevices.orgId, orgId), scope(rememberedDevices)))

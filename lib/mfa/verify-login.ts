@@ -133,7 +133,8 @@ export async function verifyTotpLogin(
       "claim",
       claimStep(claim.factorId, claim.step, challenge.challenge.id),
     ]);
-    // Neither happened: the sign-in ended meanwhile (the step stays usable), or another request claimed the step.
+    // Neither happened: the sign-in had ended before this request (the step stays usable; one ending at the very
+    // same instant can still use it up, docs/performance.md), or another request claimed the step.
     if (!opened && !(await isPending(db, challenge.challenge.id))) throw new AppError("conflict", SIGN_IN_ENDED);
     if (!claimed) return false;
     if (!opened) throw new AppError("conflict", SIGN_IN_ENDED);
