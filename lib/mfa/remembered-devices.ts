@@ -4,12 +4,14 @@
  * skips only the second factor, never the password, and only while the organisation allows it
  * (remember-device days > 0). Changing the password, removing a factor and an admin's "Remove 2FA"
  * delete every remembered device of the user. Lowering the organisation's setting (or turning a
- * method off) ends, for good, the remembered devices the new setting would not allow (S38).
+ * method off) ends, for good, the remembered devices the new setting would not allow (S38). The row is
+ * written by the 2FA step's own statement (lib/auth/session-sql.ts, `remember`); this module reads,
+ * lists and forgets them, and sends the owner's email.
  */
 import { and, asc, eq, gt, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
-import { randomToken, sha256 } from "@/lib/crypto";
+import { sha256 } from "@/lib/crypto";
 import type { Executor } from "@/lib/db/client";
 import { rememberedDevices } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
@@ -20,27 +22,6 @@ import type { MfaActor } from "./actor";
 import { notifyUser } from "./notify";
 
 export const REMEMBER_COOKIE = "remembered_device";
-
-export type RememberedUser = { id: string; orgId: string; email: string; name: string; org: { name: string; rememberDeviceDays: number } };
-
-/** Creates a remembered device for the user; returns the raw token for the cookie and its expiry. */
-export async function rememberDevice(db: Executor, user: RememberedUser, meta: RequestMeta) {
-  const days = user.org.rememberDeviceDays;
-  if (!(days > 0)) return null;
-  const token = randomToken();
-  const expiresAt = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
-  await db.insert(rememberedDevices).values({
-    userId: user.id,
-    orgId: user.orgId,
-    tokenHash: sha256(token),
-    userAgent: meta.userAgent,
-    ip: meta.ip,
-    expiresAt,
-  });
-  await audit(db, { orgId: user.orgId, event: "device.remembered", actorUserId: user.id, targetUserId: user.id, detail: { days }, meta });
-  await notifyRemembered(user, expiresAt, meta);
-  return { token, expiresAt };
-}
 
 /** The owner's email about a browser that will not be asked for the second factor until `expiresAt`. */
 export async function notifyRemembered(user: { email: string; name: string; org: { name: string } }, expiresAt: Date, meta: RequestMeta) {

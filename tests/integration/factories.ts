@@ -4,11 +4,15 @@ import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { addMemberSchema } from "@/lib/admin/invitations";
 import { policySchema, type PolicyInput } from "@/lib/admin/settings";
+import { audit } from "@/lib/audit";
 import { consumeChallenge } from "@/lib/auth/challenge";
-import { getDb } from "@/lib/db/client";
-import { organizations, sessions, users, type Role } from "@/lib/db/schema";
+import { randomToken, sha256 } from "@/lib/crypto";
+import { getDb, type Executor } from "@/lib/db/client";
+import { organizations, rememberedDevices, sessions, users, type Role } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { notifyRemembered } from "@/lib/mfa/remembered-devices";
 import { hashPassword } from "@/lib/passwords";
+import type { RequestMeta } from "@/lib/request-context";
 import { parseInput } from "@/lib/validation";
 
 export const PASSWORD = "correct horse battery";
@@ -97,4 +101,33 @@ export async function expectOpenedSession(
   expect(row).toMatchObject({ userId: expected.userId, method: expected.method, revokedAt: null });
   if (expected.challengeToken !== undefined) expect(await consumeChallenge(db, expected.challengeToken, meta)).toBeNull();
   return row!;
+}
+
+/**
+ * A remembered browser for `user`, as the 2FA step writes it when "Don't ask again" is ticked (the login
+ * writes the row in its own statement, lib/auth/session-sql.ts): the row, its audit row and the owner's
+ * email. Returns the raw token for the cookie, or null when the organisation remembers no browser.
+ */
+export async function rememberBrowser(
+  db: Executor,
+  user: { id: string; orgId: string; email: string; name: string; org: { name: string; rememberDeviceDays: number } },
+  m: RequestMeta,
+) {
+  const days = user.org.rememberDeviceDays;
+  if (!(days > 0)) return null;
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+  await db
+    .insert(rememberedDevices)
+    .values({ userId: user.id, orgId: user.orgId, tokenHash: sha256(token), userAgent: m.userAgent, ip: m.ip, expiresAt });
+  await audit(db, {
+    orgId: user.orgId,
+    event: "device.remembered",
+    actorUserId: user.id,
+    targetUserId: user.id,
+    detail: { days },
+    meta: m,
+  });
+  await notifyRemembered(user, expiresAt, m);
+  return { token, expiresAt };
 }

@@ -16,10 +16,9 @@ import { createSession, validateSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { auditEvents, loginChallenges, mfaFactors, rememberedDevices, sessions, users } from "@/lib/db/schema";
 import { listDevMail } from "@/lib/mail/dev-mailbox";
-import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { LOCKED_MESSAGE, REPLAYED_TOTP, WRONG_RECOVERY, WRONG_TOTP, verifyTotpLogin } from "@/lib/mfa/verify-login";
 import { verifyPassword } from "@/lib/passwords";
-import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, rejection, rememberBrowser } from "./factories";
 import { NEW_PASSWORD, factorStep, freshMeta, mfaFailures, nextCode, requestLink, userWithApp, userWithEmailOnly } from "./reset-helpers";
 
 const complete = async (token: string, proof: string | null, password = NEW_PASSWORD) =>
@@ -170,7 +169,7 @@ describe("setting the new password (S4, S24, S25, S26)", () => {
     const sessionId = await createSession(db, { userId: user.id, orgId: org.id, method: "totp" });
     const claims = { uid: user.id, sid: sessionId, ver: user.sessionVersion };
     expect(await validateSession(db, claims)).not.toBeNull();
-    await rememberDevice(db, { ...user, org }, meta);
+    await rememberBrowser(db, { ...user, org }, meta);
     const { token: pendingLogin } = await passwordStep(db, { email: user.email, password: PASSWORD }, meta);
     const sessionsBefore = await db.select().from(sessions).where(eq(sessions.userId, user.id));
 

@@ -7,10 +7,10 @@ import { organizations, rememberedDevices } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { removeFactor } from "@/lib/mfa/manage";
-import { forgetDevice, isRememberedDevice, listRememberedDevices, rememberDevice } from "@/lib/mfa/remembered-devices";
+import { forgetDevice, isRememberedDevice, listRememberedDevices } from "@/lib/mfa/remembered-devices";
 import { currentTotp } from "@/lib/mfa/totp";
 import { changePassword } from "@/lib/users/profile";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, rememberBrowser } from "./factories";
 
 async function setup(rememberDeviceDays = 30) {
   const db = await getDb();
@@ -19,7 +19,7 @@ async function setup(rememberDeviceDays = 30) {
   const actor = { ...user, org };
   const started = await startTotpEnrolment(db, actor);
   await confirmTotpEnrolment(db, actor, { factorId: started.factorId, name: "Phone", code: await currentTotp(started.secret) }, meta);
-  const device = await rememberDevice(db, actor, meta);
+  const device = await rememberBrowser(db, actor, meta);
   return { db, org, user, actor, factorId: started.factorId, device: device! };
 }
 
@@ -59,7 +59,7 @@ describe("remembered devices", () => {
     const db = await getDb();
     const { org } = await orgWithAdmin({ rememberDeviceDays: 0 });
     const user = await createUser(org.id);
-    expect(await rememberDevice(db, { ...user, org }, meta)).toBeNull();
+    expect(await rememberBrowser(db, { ...user, org }, meta)).toBeNull();
   });
 
   it("are listed and forgotten one by one; changing the password or removing a factor forgets them all", async () => {
@@ -71,7 +71,7 @@ describe("remembered devices", () => {
     await forgetDevice(s.db, s.actor, { deviceId: d!.id }, meta);
     expect(await isRememberedDevice(s.db, { id: s.user.id, org: s.org }, s.device.token)).toBe(false);
 
-    const again = await rememberDevice(s.db, s.actor, meta);
+    const again = await rememberBrowser(s.db, s.actor, meta);
     await changePassword(
       s.db,
       s.actor,
@@ -81,7 +81,7 @@ describe("remembered devices", () => {
     expect(await isRememberedDevice(s.db, { id: s.user.id, org: s.org }, again!.token)).toBe(false);
 
     const third = await setup();
-    await rememberDevice(third.db, third.actor, meta);
+    await rememberBrowser(third.db, third.actor, meta);
     const second = await startTotpEnrolment(third.db, third.actor);
     await confirmTotpEnrolment(
       third.db,

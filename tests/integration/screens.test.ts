@@ -13,8 +13,8 @@ import { EmailCooldownError } from "@/lib/mfa/email-codes";
 import { confirmEmailEnrolment, startEmailEnrolment } from "@/lib/mfa/email-enrolment";
 import { sendLoginEmailCode } from "@/lib/mfa/email-login";
 import { EMAIL_RESEND_COOLDOWN_SECONDS } from "@/lib/mfa/email-shared";
-import { listRememberedDevices, rememberDevice } from "@/lib/mfa/remembered-devices";
-import { PASSWORD, createUser, meta, orgWithAdmin, rejection } from "./factories";
+import { listRememberedDevices } from "@/lib/mfa/remembered-devices";
+import { PASSWORD, createUser, meta, orgWithAdmin, rejection, rememberBrowser } from "./factories";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -68,8 +68,8 @@ describe("remembered browsers", () => {
     const { org } = await orgWithAdmin({ rememberDeviceDays: 30 });
     const user = await createUser(org.id);
     const remembered = { ...user, org };
-    const first = (await rememberDevice(db, remembered, meta))!;
-    const second = (await rememberDevice(db, remembered, { ...meta, userAgent: "another browser" }))!;
+    const first = (await rememberBrowser(db, remembered, meta))!;
+    const second = (await rememberBrowser(db, remembered, { ...meta, userAgent: "another browser" }))!;
     const marks = async (token?: string | null) => (await listRememberedDevices(db, user.id, token)).map((d) => d.current);
     expect(await marks(second.token)).toEqual([false, true]);
     expect(await marks(first.token)).toEqual([true, false]);

@@ -12,11 +12,10 @@ import { getDb } from "@/lib/db/client";
 import { listDevMail } from "@/lib/mail/dev-mailbox";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { disableMfa, regenerateRecoveryCodes, removeFactor } from "@/lib/mfa/manage";
-import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { currentTotp } from "@/lib/mfa/totp";
 import { verifyRecoveryLogin, verifyTotpLogin } from "@/lib/mfa/verify-login";
 import { changePassword } from "@/lib/users/profile";
-import { PASSWORD, createUser, meta, orgWithAdmin } from "./factories";
+import { PASSWORD, createUser, meta, orgWithAdmin, rememberBrowser } from "./factories";
 
 describe("security emails for authenticator-app events", () => {
   it("are sent for 2FA on, factor added and removed, codes regenerated, code used, browser remembered, lockout and 2FA off — without secrets", async () => {
@@ -44,7 +43,7 @@ describe("security emails for authenticator-app events", () => {
 
     const login = async () => (await findChallenge(db, (await passwordStep(db, { email: user.email, password: PASSWORD }, meta)).token))!;
     await verifyRecoveryLogin(db, await login(), { code: fresh[0]! }, meta);
-    await rememberDevice(db, actor, meta);
+    await rememberBrowser(db, actor, meta);
     const locked = await login();
     for (let i = 0; i < 10; i++) await verifyTotpLogin(db, locked, { code: "000000" }, meta).catch(() => undefined);
     const { resetAttempts, keys } = await import("@/lib/attempts");

@@ -19,10 +19,9 @@ import { sendLoginEmailCode, verifyEmailLogin } from "@/lib/mfa/email-login";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/mfa/enrol-totp";
 import { usableFactors } from "@/lib/mfa/factors";
 import { skipLoginEnrolment } from "@/lib/mfa/login-enrolment";
-import { rememberDevice } from "@/lib/mfa/remembered-devices";
 import { currentTotp } from "@/lib/mfa/totp";
 import { WRONG_TOTP, verifyTotpLogin } from "@/lib/mfa/verify-login";
-import { PASSWORD, createUser, expectOpenedSession, meta, orgWithAdmin, policy } from "./factories";
+import { PASSWORD, createUser, expectOpenedSession, meta, orgWithAdmin, policy, rememberBrowser } from "./factories";
 
 type User = typeof users.$inferSelect;
 const day = 24 * 60 * 60 * 1000;
@@ -67,7 +66,7 @@ async function totpAgent(org: Awaited<ReturnType<typeof world>>["org"]) {
 
 async function remember(user: User, org: Awaited<ReturnType<typeof world>>["org"], daysAgo = 0) {
   const db = await getDb();
-  const device = (await rememberDevice(db, { ...user, org }, meta))!;
+  const device = (await rememberBrowser(db, { ...user, org }, meta))!;
   if (daysAgo)
     await db
       .update(rememberedDevices)
